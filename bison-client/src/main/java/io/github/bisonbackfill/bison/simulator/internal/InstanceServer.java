@@ -155,7 +155,11 @@ public final class InstanceServer implements AutoCloseable {
         }
 
         RequestInfo anonymous = new RequestInfo(state.name(), method, path, route.endpoint(), query, null, null);
+        // Latency models the network and the server's work: every answer waits, 401s and 429s included;
+        // the rate-limit decision is taken at arrival.
+        Duration latency = state.randomBetween(state.settings().latencyMin(), state.settings().latencyMax());
         if (route.endpoint() == Endpoint.OTHER) {
+            sleep(latency);
             Response r = route.wrongMethod()
                     ? error(405, "The " + method + " method is not supported for route " + path.substring(1) + ".")
                     : error(404, "Not Found");
@@ -164,16 +168,18 @@ public final class InstanceServer implements AutoCloseable {
         }
         ApiKey key = state.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
         if (key == null) {
+            sleep(latency);
             send(ex, laravelContentNegotiation(error(401, "Unauthenticated."), wantsJson), anonymous, null, null);
             return;
         }
         Duration wait = state.admit(key);
         if (!wait.isZero()) {
+            sleep(latency);
             RequestInfo info = info(method, path, route, query, key);
             send(ex, tooManyAttempts(state.settings().retryAfterMode(), wait), info, key, null);
             return;
         }
-        sleep(state.randomBetween(state.settings().latencyMin(), state.settings().latencyMax()));
+        sleep(latency);
 
         RequestInfo info = info(method, path, route, query, key);
         Fault fault = faults.take(info);

@@ -481,7 +481,11 @@ public final class InstanceState {
         faultsInjected.incrementAndGet();
     }
 
-    /** Counts a key minted over HTTP (already counted by {@link #mintApiUserKey}); no-op hook. */
+    /**
+     * A snapshot of the counters.
+     *
+     * @return the counters
+     */
     public SimulatorCounters counters() {
         return new SimulatorCounters(requests.get(), rateLimited.get(), switchRequests.get(), switchesAccepted.get(),
                 foreignSwitches.get(), faultsInjected.get(), keysMinted.get(), maxInFlight.get());
