@@ -26,6 +26,17 @@ public record RecordedRequest(String instance, String method, String path, Strin
     /**
      * Validates the entry.
      *
+     * @param instance see the record component
+     * @param method see the record component
+     * @param path see the record component
+     * @param query see the record component
+     * @param endpoint see the record component
+     * @param keyId see the record component
+     * @param superAdmin see the record component
+     * @param workspaceId see the record component
+     * @param status see the record component
+     * @param fault see the record component
+     * @param timestamp see the record component
      * @throws NullPointerException if a required component is {@code null}
      */
     public RecordedRequest {

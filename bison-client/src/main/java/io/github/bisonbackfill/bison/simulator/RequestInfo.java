@@ -21,6 +21,13 @@ public record RequestInfo(String instance, String method, String path, Endpoint 
     /**
      * Validates and copies the request summary.
      *
+     * @param instance see the record component
+     * @param method see the record component
+     * @param path see the record component
+     * @param endpoint see the record component
+     * @param query see the record component
+     * @param keyId see the record component
+     * @param workspaceId see the record component
      * @throws NullPointerException if a required component is {@code null}
      */
     public RequestInfo {

@@ -13,7 +13,10 @@ public record SimulatedUser(long id, String name, String email) {
     /**
      * Validates the user.
      *
-     * @throws NullPointerException if {@code name} or {@code email} is {@code null}
+     * @param id see the record component
+     * @param name see the record component
+     * @param email see the record component
+     * @throws NullPointerException if a required component is {@code null}
      */
     public SimulatedUser {
         Objects.requireNonNull(name, "name");

@@ -291,7 +291,7 @@ public final class InstanceServer implements AutoCloseable {
             case SWITCH_WORKSPACE -> key.superAdmin() ? switchWorkspace(input(query, body, contentType)) : forbidden();
             case MINT_API_TOKEN -> key.superAdmin() ? mint(route.param(), input(query, body, contentType)) : forbidden();
             case STATS -> stats(info.workspaceId(), query);
-            case REPLIES -> replies(info.workspaceId(), query);
+            case REPLIES -> replies(info.workspaceId(), info.page(), query);
             case LEAD -> lead(info.workspaceId(), route.param());
             case OTHER -> error(404, "Not Found");
         };
@@ -427,7 +427,7 @@ public final class InstanceServer implements AutoCloseable {
         }
     }
 
-    private Response replies(long workspaceId, Map<String, String> query) throws IOException {
+    private Response replies(long workspaceId, int page, Map<String, String> query) throws IOException {
         String status = query.get("status");
         String folder = query.get("folder");
         if (status != null && !status.isEmpty() && !STATUSES.contains(status)) {
@@ -467,7 +467,6 @@ public final class InstanceServer implements AutoCloseable {
             filter = filter.and(r -> r.lead() != null && r.lead().id() == leadId);
         }
         List<SimReply> all = state.replies(workspaceId, filter);
-        int page = new RequestInfo(state.name(), "GET", "/", Endpoint.REPLIES, query, null, null).page();
         int total = all.size();
         int lastPage = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
         int fromIdx = (page - 1) * PAGE_SIZE;

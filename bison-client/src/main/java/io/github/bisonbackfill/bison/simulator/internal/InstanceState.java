@@ -52,6 +52,7 @@ public final class InstanceState {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
+    private final Object switcherLock = new Object();
     private volatile ForeignSwitcher foreignSwitcher;
 
     /**
@@ -507,19 +508,25 @@ public final class InstanceState {
      *
      * @param meanInterval mean time between its switches (exponentially distributed)
      */
-    public synchronized void startForeignSwitcher(Duration meanInterval) {
-        stopForeignSwitcher();
-        ForeignSwitcher fs = new ForeignSwitcher(this, meanInterval);
-        foreignSwitcher = fs;
-        fs.start();
+    public void startForeignSwitcher(Duration meanInterval) {
+        // Its own lock, not this object's: the switcher thread takes this object's monitor, and
+        // stopping it while holding that monitor would stall the join.
+        synchronized (switcherLock) {
+            stopForeignSwitcher();
+            ForeignSwitcher fs = new ForeignSwitcher(this, meanInterval);
+            foreignSwitcher = fs;
+            fs.start();
+        }
     }
 
     /** Stops the foreign switcher, if running, and waits briefly for its thread. */
-    public synchronized void stopForeignSwitcher() {
-        ForeignSwitcher fs = foreignSwitcher;
-        foreignSwitcher = null;
-        if (fs != null) {
-            fs.stop();
+    public void stopForeignSwitcher() {
+        synchronized (switcherLock) {
+            ForeignSwitcher fs = foreignSwitcher;
+            foreignSwitcher = null;
+            if (fs != null) {
+                fs.stop();
+            }
         }
     }
 
