@@ -1,0 +1,35 @@
+package io.github.bisonbackfill.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a {@link CheckpointStore} remembers about one client.
+ *
+ * @param client           the client
+ * @param runId            the run that recorded it
+ * @param status           its status in that run
+ * @param rowsWritten      rows acknowledged by Supabase in that run
+ * @param updatedAt        when it was recorded
+ * @param highWaterReplyId the highest reply id known to be written for this client, for a later
+ *                         catch-up scan; {@code null} when unknown. The orchestrator sets it only
+ *                         from a completed client, and carries it over from earlier runs
+ */
+public record ClientCheckpoint(ClientKey client, String runId, CheckpointStatus status, long rowsWritten,
+                               Instant updatedAt, Long highWaterReplyId) {
+    /** @throws NullPointerException if a reference other than {@code highWaterReplyId} is {@code null} */
+    public ClientCheckpoint {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /**
+     * @param run a run id
+     * @return whether this client completed in that run (a resumed run skips it)
+     */
+    public boolean completedIn(String run) {
+        return status == CheckpointStatus.COMPLETED && runId.equals(run);
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.bisonbackfill.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The {@code client_leads} schema script shipped with the library
+ * ({@code io/github/bisonbackfill/core/client_leads.sql}): idempotent, one transaction, safe on a
+ * fresh database and on the production table. It creates the table or adds missing columns,
+ * normalises legacy emails where that creates no duplicate, ensures the unique keys
+ * {@code (lead_email, workspace_name)} and {@code (bison_instance, bison_reply_id)}, installs the
+ * monotonic guard trigger, grants {@code service_role} and reloads PostgREST's schema cache. See
+ * {@code docs/backfill-core.md}.
+ *
+ * <pre>{@code
+ * Files.writeString(Path.of("client_leads.sql"), ClientLeadsSchema.sql());
+ * // psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f client_leads.sql
+ * }</pre>
+ */
+public final class ClientLeadsSchema {
+    /** The table name. */
+    public static final String TABLE = "client_leads";
+
+    /** The upsert conflict key ({@code on_conflict}); a real unique constraint backs it. */
+    public static final List<String> CONFLICT_COLUMNS = List.of("lead_email", "workspace_name");
+
+    /** The classpath resource holding the script. */
+    public static final String RESOURCE = "/io/github/bisonbackfill/core/client_leads.sql";
+
+    /** The session setting that lets the script drop the legacy unique {@code (bison_reply_id)}. */
+    public static final String DROP_LEGACY_REPLY_ID_UNIQUE_SETTING = "bison_backfill.drop_legacy_reply_id_unique";
+
+    private ClientLeadsSchema() {
+    }
+
+    /**
+     * The script. It keeps a legacy unique {@code (bison_reply_id)} (with a warning), because another
+     * writer may still upsert with {@code on_conflict=bison_reply_id}.
+     *
+     * @return the SQL text
+     * @throws UncheckedIOException if the resource cannot be read (a broken jar)
+     */
+    public static String sql() {
+        try (InputStream in = ClientLeadsSchema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new UncheckedIOException(new IOException("resource " + RESOURCE + " missing from the classpath"));
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    /**
+     * The script preceded by the setting that drops the legacy unique {@code (bison_reply_id)}
+     * (needed to write several instances whose reply ids collide). Use it once no other writer
+     * upserts with {@code on_conflict=bison_reply_id}.
+     *
+     * @return the SQL text
+     */
+    public static String sqlDroppingLegacyReplyIdUnique() {
+        return "set " + DROP_LEGACY_REPLY_ID_UNIQUE_SETTING + " = 'on';\n" + sql();
+    }
+}
