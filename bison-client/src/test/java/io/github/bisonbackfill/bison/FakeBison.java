@@ -160,10 +160,7 @@ final class FakeBison extends Dispatcher {
             return repliesPage(team, Integer.parseInt(url.queryParameter("page")));
         }
         if (method.equals("GET") && path.equals("/api/workspaces/v1.1/stats")) {
-            long team = superAdmin ? currentTeam : keyTeam;
-            return json(200, Map.of("data", Map.of("emails_sent", "1,200", "total_leads_contacted", 300,
-                    "opened", "0", "unique_replies_per_contact", team, "bounced", "3", "unsubscribed", 1,
-                    "interested", String.valueOf(interestedIds(team).size()), "interested_percentage", "1.5")));
+            return dispatchStats(superAdmin ? currentTeam : keyTeam);
         }
         if (method.equals("GET") && path.startsWith("/api/leads/")) {
             long team = superAdmin ? currentTeam : keyTeam;
@@ -182,6 +179,12 @@ final class FakeBison extends Dispatcher {
             return json(200, Map.of("data", Map.of("id", 99, "name", name, "plain_text_token", "99|MintedSecretTokenZZZZ9999")));
         }
         return json(404, Map.of("message", "no route " + method + " " + path));
+    }
+
+    MockResponse dispatchStats(long team) {
+        return json(200, Map.of("data", Map.of("emails_sent", "1,200", "total_leads_contacted", 300,
+                    "opened", "0", "unique_replies_per_contact", team, "bounced", "3", "unsubscribed", 1,
+                    "interested", String.valueOf(interestedIds(team).size()), "interested_percentage", "1.5")));
     }
 
     private long staleTeam() {

@@ -458,6 +458,10 @@ public final class BisonEngine implements AutoCloseable {
 
         void run() {
             RepliesPage carried = guard.fenced ? establish(1) : null;
+            if (carried != null) {
+                // Page 1 after the proven flip sets the expectation the other pages' totals must meet.
+                expectedTotal = carried.total();
+            }
             int next = 1;
             int lastPage = -1;
             boolean totalsRecheck = false;
