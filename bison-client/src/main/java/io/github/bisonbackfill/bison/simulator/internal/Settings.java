@@ -1,0 +1,34 @@
+package io.github.bisonbackfill.bison.simulator.internal;
+
+import io.github.bisonbackfill.bison.simulator.RetryAfterMode;
+import io.github.bisonbackfill.bison.simulator.SwitchVisibility;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+
+/**
+ * The immutable settings shared by every instance of one simulator. Internal: not part of the API.
+ *
+ * @param seed                    seed of every random choice
+ * @param clock                   the clock for lag, rate limits, timestamps and new replies
+ * @param switchLagMin            smallest propagation lag of a switch
+ * @param switchLagMax            largest propagation lag of a switch
+ * @param switchVisibility        what {@code GET /api/users} shows during the lag
+ * @param latencyMin              smallest added latency per request
+ * @param latencyMax              largest added latency per request
+ * @param keyRatePerSecond        per-key sustained rate, {@code 0} for unlimited
+ * @param keyBurst                per-key bucket capacity
+ * @param instanceRatePerSecond   per-instance sustained rate, {@code 0} for unlimited
+ * @param instanceBurst           per-instance bucket capacity
+ * @param retryAfterMode          how 429s from the rate limiter announce the wait
+ * @param foreignSwitcherInterval mean interval of the foreign switcher, {@code null} for none
+ * @param dataAnchor              the "now" generated reply dates count back from
+ * @param requestLogCapacity      the most entries the request log keeps (oldest dropped first)
+ */
+public record Settings(long seed, InstantSource clock, Duration switchLagMin, Duration switchLagMax,
+                       SwitchVisibility switchVisibility, Duration latencyMin, Duration latencyMax,
+                       double keyRatePerSecond, int keyBurst, double instanceRatePerSecond, int instanceBurst,
+                       RetryAfterMode retryAfterMode, Duration foreignSwitcherInterval, Instant dataAnchor,
+                       int requestLogCapacity) {
+}
