@@ -66,23 +66,26 @@ public final class BisonClient implements AutoCloseable {
     /** Default maximum of concurrent requests per key: 4. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
     /**
-     * Default wait after a workspace switch before the first verification: 1 s.
+     * Default wait after a workspace switch before the client verifies it and reads: 2 s.
      *
-     * <p>Why 1 s and not the seed's 2 s: production notes say a switch "may take 1–2 seconds" to
-     * fully take effect. The seed's sleep was its only protection; here it is not. After the settle
-     * delay the client polls {@code GET /api/users} until the target workspace shows (up to
-     * {@link #DEFAULT_VERIFICATION_ATTEMPTS} × {@link #DEFAULT_VERIFICATION_INTERVAL} more), then proves
-     * that the data endpoints followed (the first page must differ from a page read before the
-     * switch), and fences every group of pages. A late switch therefore costs waiting, never wrong
-     * data. The settle delay only covers the part no check can see cheaply — a server whose
-     * read-back runs ahead of its data endpoints combined with another actor's switch landing just
-     * then — and saves useless verification requests in the common case; 1 s covers the lower half
-     * of the reported range while the checks cover the rest.
+     * <p>Why 2 s, the seed's value, although the client verifies: verification (polling
+     * {@code GET /api/users} until the target shows) proves a switch only on a server whose read-back
+     * and data endpoints change together. Email Bison's read-back is inferred, not documented, and
+     * production notes say a switch "may take 1–2 seconds to fully switch context". If the read-back
+     * runs ahead of the data, only time proves that our switch, and any switch another actor made
+     * just before it, has reached the data endpoints. Once it has, the page fences catch every later
+     * switch whose data was read (its read-back changes before the after-check), so the delay is paid
+     * once per switch, never per page or per client as the seed's sleeps were. The data-flip check
+     * (page 1 must differ from a page read before the switch), the {@code meta.total} evidence and the
+     * reply-id tripwire detect most lags longer than this, but cannot prove their absence, so the
+     * default covers the whole documented range. On a server known to switch read-back and data
+     * together, 0–250 ms is safe: verification then does the waiting. With api-user keys there is no
+     * switch and no delay at all.
      */
-    public static final Duration DEFAULT_SWITCH_SETTLE_DELAY = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SWITCH_SETTLE_DELAY = Duration.ofSeconds(2);
     /** Default read-backs of the current workspace after a switch before it counts as unconfirmed: 10. */
     public static final int DEFAULT_VERIFICATION_ATTEMPTS = 10;
-    /** Default wait between read-backs: 250 ms (with the defaults, up to 3.25 s from switch to verdict). */
+    /** Default wait between read-backs: 250 ms (with the defaults, verification ends at most 4.25 s after the switch). */
     public static final Duration DEFAULT_VERIFICATION_INTERVAL = Duration.ofMillis(250);
     /** Default number of pages of one workspace fetched at once: 4 (the default per-key concurrency). */
     public static final int DEFAULT_PAGE_PARALLELISM = 4;
@@ -462,7 +465,10 @@ public final class BisonClient implements AutoCloseable {
         }
 
         /**
-         * Sets the wait between read-backs (also the polling interval of the data-flip check).
+         * Sets the wait between read-backs. Also the polling interval of the data-flip check, which
+         * waits up to {@code verificationAttempts x verificationInterval} for the first page to differ
+         * from the one read before the switch (data that never changes means the workspace was
+         * current already).
          * Default {@link #DEFAULT_VERIFICATION_INTERVAL}.
          *
          * @param interval a non-negative duration
