@@ -96,11 +96,14 @@ class HostileScanTest {
                 }
                 succeeded++;
                 SimulatedInstance instance = sim.instance(o.instance());
+                boolean foreign = o.scan().replies().stream()
+                        .anyMatch(r -> !instance.workspaceOfReply(r.id()).equals(OptionalLong.of(o.workspaceId())));
+                if (foreign) {
+                    // Diagnostics for the failure below: the instance's requests with the workspace served.
+                    instance.requestLog().forEach(r -> System.out.println("request " + r.timestamp() + " " + r.method()
+                            + " " + r.endpoint() + " " + r.query() + " served=" + r.workspaceId() + " status=" + r.status()));
+                }
                 for (Reply reply : o.scan().replies()) {
-                    if (!instance.workspaceOfReply(reply.id()).equals(OptionalLong.of(o.workspaceId()))) {
-                        instance.requestLog().forEach(r -> System.out.println("DUMP " + r.timestamp() + " " + r.method() + " "
-                                + r.endpoint() + " " + r.query() + " served=" + r.workspaceId() + " status=" + r.status()));
-                    }
                     assertThat(instance.workspaceOfReply(reply.id())).as("reply %d returned for %s/%d", reply.id(),
                             o.instance(), o.workspaceId()).isEqualTo(OptionalLong.of(o.workspaceId()));
                 }
