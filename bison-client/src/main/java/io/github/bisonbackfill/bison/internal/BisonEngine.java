@@ -49,6 +49,7 @@ import java.util.function.Function;
  * machinery (session lock, switch, settle, verification, data-flip check, page fences, total
  * evidence, data tripwire, bounded recovery). Thread-safe.
  */
+@SuppressWarnings("try") // the session lock's lease is held for the try block, never read
 public final class BisonEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BisonEngine.class);
     static final String SWITCHER_CAUSE = "another process may be switching this user (a cron job, a script, "
@@ -328,7 +329,7 @@ public final class BisonEngine implements AutoCloseable {
             return;
         }
         try {
-            Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000));
+            Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BisonException("interrupted while waiting", e);

@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -187,8 +186,7 @@ public final class BisonJson {
                 }
             }
         } else if (cv != null && cv.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = cv.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : cv.properties()) {
                 vars.add(new CustomVariable(e.getKey(), scalarText(e.getValue())));
             }
         }
