@@ -1,0 +1,643 @@
+package io.github.bisonbackfill.bison;
+
+import io.github.bisonbackfill.bison.internal.ApiKey;
+import io.github.bisonbackfill.bison.internal.BisonEngine;
+import io.github.bisonbackfill.bison.internal.ClientConfig;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A workspace-safe client of one Email Bison <em>instance</em> (one base URL). Immutable,
+ * thread-safe and {@link AutoCloseable}: it owns one HTTP client, one JSON mapper and a few daemon
+ * threads, released by {@link #close()}.
+ *
+ * <pre>{@code
+ * try (BisonClient client = BisonClient.builder()
+ *         .baseUrl("https://send.agency.example")          // "/api" is added by the library
+ *         .superAdminKey(System.getenv("BISON_KEY"))        // and/or per-workspace api-user keys
+ *         .workspaceKey(37, System.getenv("BISON_KEY_37"))
+ *         .build()) {
+ *     ScanResult scan = client.scanInterestedReplies(37);
+ *     scan.replies().forEach(r -> System.out.println(r.id() + " " + r.fromEmailAddress()));
+ * }
+ * }</pre>
+ *
+ * <p><b>Key modes.</b> A workspace with its own {@code api-user} key is read with it
+ * ({@link KeyMode#API_USER_KEY}): no switching, workspaces read concurrently, the key's workspace
+ * proven once by a read-back. Any other workspace is read with the super-admin key
+ * ({@link KeyMode#SUPER_ADMIN_SWITCHING}): under a {@link SessionLock} the user's current
+ * workspace is switched, the switch verified, and every group of pages fenced by a check of the
+ * current workspace before and after it; {@code meta.total} and a reply-id tripwire serve as
+ * further evidence. Data that cannot be proven to belong to the workspace asked for is discarded
+ * and re-read (bounded), else the call fails with {@link WorkspaceContextException}. The switch
+ * itself is never public.
+ *
+ * <p><b>Errors.</b> All exceptions are unchecked {@link BisonException}s; I/O errors, 429 and
+ * 502/503/504 are retried (honouring {@code Retry-After}), other statuses are not. No key ever
+ * appears in a log line, an exception message or a {@code toString()}.
+ */
+public final class BisonClient implements AutoCloseable {
+
+    /** Default bound of one HTTP attempt (connect, send, whole response): 30 s. */
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /** Default bound of one call including all retries, backoff and client-side waits: 2 min. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
+    /** Default attempts per call, the first included: 5. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** Default first backoff delay, doubled per retry, with jitter: 500 ms. */
+    public static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofMillis(500);
+    /** Default cap of computed backoff delays: 30 s. A server's {@code Retry-After} is honoured even when longer. */
+    public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(30);
+    /**
+     * Default client-side rate limit per key: 10 requests/second (600/minute). Email Bison publishes
+     * no limit; third-party claims range from 100 to 3,000 requests/minute. A 429 is still handled.
+     */
+    public static final double DEFAULT_REQUESTS_PER_SECOND = 10.0;
+    /** Default maximum of concurrent requests per key: 4. */
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
+    /**
+     * Default wait after a workspace switch before the client verifies it and reads: 2 s.
+     *
+     * <p>Why 2 s, the seed's value, although the client verifies: verification (polling
+     * {@code GET /api/users} until the target shows) proves a switch only on a server whose read-back
+     * and data endpoints change together. Email Bison's read-back is inferred, not documented, and
+     * production notes say a switch "may take 1–2 seconds to fully switch context". If the read-back
+     * runs ahead of the data, only time proves that our switch, and any switch another actor made
+     * just before it, has reached the data endpoints. Once it has, the page fences catch every later
+     * switch whose data was read (its read-back changes before the after-check), so the delay is paid
+     * once per switch, never per page or per client as the seed's sleeps were. The data-flip check
+     * (page 1 must differ from a page read before the switch), the {@code meta.total} evidence and the
+     * reply-id tripwire detect most lags longer than this, but cannot prove their absence, so the
+     * default covers the whole documented range. On a server known to switch read-back and data
+     * together, 0–250 ms is safe: verification then does the waiting. With api-user keys there is no
+     * switch and no delay at all.
+     */
+    public static final Duration DEFAULT_SWITCH_SETTLE_DELAY = Duration.ofSeconds(2);
+    /** Default read-backs of the current workspace after a switch before it counts as unconfirmed: 10. */
+    public static final int DEFAULT_VERIFICATION_ATTEMPTS = 10;
+    /** Default wait between read-backs: 250 ms (with the defaults, verification ends at most 4.25 s after the switch). */
+    public static final Duration DEFAULT_VERIFICATION_INTERVAL = Duration.ofMillis(250);
+    /** Default number of pages of one workspace fetched at once: 4 (the default per-key concurrency). */
+    public static final int DEFAULT_PAGE_PARALLELISM = 4;
+    /**
+     * Default pages per fence under a super-admin key: 8. One fence costs one {@code GET /api/users}
+     * after the group (it also serves as the next group's before-check), so the overhead is 1/8 =
+     * 12.5% of the page requests, while a violation discards at most 8 pages.
+     */
+    public static final int DEFAULT_FENCE_GROUP_SIZE = 8;
+    /** Default rounds of discard, switch again and re-read per operation before giving up: 3. */
+    public static final int DEFAULT_MAX_CONTEXT_RECOVERIES = 3;
+
+    private final ClientConfig config;
+    private final BisonEngine engine;
+
+    private BisonClient(ClientConfig config) {
+        this.config = config;
+        this.engine = new BisonEngine(config);
+    }
+
+    /** Returns a new builder; {@link Builder#baseUrl(String)} and at least one key are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns every interested reply of a workspace, each read under a context proven to be that
+     * workspace. Equivalent to {@code scanInterestedReplies(workspaceId, ScanOptions.defaults())}.
+     *
+     * @param workspaceId the workspace
+     * @return the replies with {@code interested == true}, one per id, and how they were obtained
+     * @throws WorkspaceContextException if the data could not be proven to belong to the workspace
+     * @throws BisonException            if a page stays broken (the scan never returns short)
+     * @throws IllegalArgumentException  if no key reaches the workspace
+     */
+    public ScanResult scanInterestedReplies(long workspaceId) {
+        return engine.scan(workspaceId, ScanOptions.defaults());
+    }
+
+    /**
+     * Returns every interested reply of a workspace ({@code GET /api/replies?status=interested&folder=all}),
+     * reading every page up to {@code meta.last_page} (which may grow during the scan) and keeping
+     * only replies with {@code interested == true}, one per id, in the order first read. Pages hold
+     * 15 replies whatever {@code per_page} says; no page is skipped silently. Under a super-admin
+     * key the session lock is held for the whole scan.
+     *
+     * @param workspaceId the workspace
+     * @param options     the scan's options
+     * @return the scan
+     * @throws WorkspaceContextException if the data could not be proven to belong to the workspace
+     * @throws BisonException            if a page stays broken
+     * @throws IllegalArgumentException  if no key reaches the workspace
+     */
+    public ScanResult scanInterestedReplies(long workspaceId, ScanOptions options) {
+        return engine.scan(workspaceId, options);
+    }
+
+    /**
+     * Returns the instance's workspaces ({@code GET /api/workspaces/v1.1}). Needs the super-admin key;
+     * no switching.
+     *
+     * @return the workspaces in the server's order
+     * @throws IllegalStateException if no super-admin key is configured
+     * @throws BisonException        on any failure
+     */
+    public List<Workspace> listWorkspaces() {
+        return engine.listWorkspaces();
+    }
+
+    /**
+     * Returns a workspace's statistics for a date range ({@code GET /api/workspaces/v1.1/stats}).
+     * Under a super-admin key the call goes through the lock, switch, verification and a fence.
+     *
+     * @param workspaceId  the workspace
+     * @param start        first day, inclusive
+     * @param endInclusive last day, inclusive
+     * @return the statistics (numbers sent as strings are parsed; absent ones read as 0)
+     * @throws IllegalArgumentException  if {@code endInclusive} is before {@code start} or no key reaches it
+     * @throws WorkspaceContextException if the context could not be proven
+     * @throws BisonException            on any other failure
+     */
+    public WorkspaceStats stats(long workspaceId, LocalDate start, LocalDate endInclusive) {
+        return engine.stats(workspaceId, start, endInclusive);
+    }
+
+    /**
+     * Returns a lead of a workspace by id or email ({@code GET /api/leads/{idOrEmail}}, URL-encoded).
+     * Under a super-admin key the call goes through the lock, switch, verification and a fence.
+     *
+     * @param workspaceId the workspace
+     * @param idOrEmail   the lead's id or email (trimmed)
+     * @return the lead, or empty when the server answers 404 in the proven workspace
+     * @throws IllegalArgumentException  if {@code idOrEmail} is blank or no key reaches the workspace
+     * @throws BisonAuthException        on 403 (the lead may be in another workspace)
+     * @throws WorkspaceContextException if the context could not be proven
+     * @throws BisonException            on any other failure
+     */
+    public Optional<Lead> lead(long workspaceId, String idOrEmail) {
+        return engine.lead(workspaceId, idOrEmail);
+    }
+
+    /**
+     * Creates an {@code api-user} key for a workspace with the super-admin key, without switching
+     * ({@code POST /api/workspaces/v1.1/{id}/api-tokens}). Not retried after an ambiguous failure
+     * (an I/O error after sending, 5xx): the key may have been created; list the workspace's keys
+     * in the web UI before minting again. A 429 or a refused connection is retried.
+     *
+     * @param workspaceId the workspace
+     * @param name        the key's name, e.g. {@code "bison-backfill"}
+     * @return the key; its token is shown only once and never by {@code toString()}
+     * @throws IllegalStateException    if no super-admin key is configured
+     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws BisonException           on any failure
+     */
+    public MintedKey mintApiUserKey(long workspaceId, String name) {
+        return engine.mintApiUserKey(workspaceId, name);
+    }
+
+    /** Returns a snapshot of this client's workspace-safety counters since it was built. */
+    public SafetyCounters safetyCounters() {
+        return engine.safetyCounters();
+    }
+
+    /**
+     * Returns how this client reaches a workspace: its own key wins over the super-admin key.
+     *
+     * @param workspaceId the workspace
+     * @return the key mode
+     * @throws IllegalArgumentException if no key reaches the workspace
+     */
+    public KeyMode keyModeFor(long workspaceId) {
+        return engine.keyModeFor(workspaceId);
+    }
+
+    /** Returns the instance name: the configured label, by default the base URL's host. */
+    public String instanceName() {
+        return config.instanceName();
+    }
+
+    /** Returns how many HTTP attempts this client has started, retries and safety checks included. */
+    public int requestsSent() {
+        return engine.requestsSent();
+    }
+
+    /** Releases the HTTP client and threads; idempotent. Calls after closing throw {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BisonClient[instance=" + config.instanceName() + ", baseUrl=" + config.baseUri() + ", workspaceKeys="
+                + new TreeMap<>(config.workspaceKeys()).keySet() + ", superAdminKey="
+                + (config.superAdminKey() == null ? "none" : "<redacted>") + "]";
+    }
+
+    /**
+     * Mutable builder of {@link BisonClient}. Not thread-safe. Setters validate their argument;
+     * {@link #build()} checks the combination and fails fast.
+     */
+    public static final class Builder {
+        private String baseUrl;
+        private String instanceName;
+        private boolean allowInsecureHttp;
+        private final Map<Long, String> workspaceKeys = new TreeMap<>();
+        private String superAdminKey;
+        private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration retryBaseDelay = DEFAULT_RETRY_BASE_DELAY;
+        private Duration retryMaxDelay = DEFAULT_RETRY_MAX_DELAY;
+        private double requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
+        private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+        private Duration switchSettleDelay = DEFAULT_SWITCH_SETTLE_DELAY;
+        private int verificationAttempts = DEFAULT_VERIFICATION_ATTEMPTS;
+        private Duration verificationInterval = DEFAULT_VERIFICATION_INTERVAL;
+        private int pageParallelism = DEFAULT_PAGE_PARALLELISM;
+        private int fenceGroupSize = DEFAULT_FENCE_GROUP_SIZE;
+        private int maxContextRecoveries = DEFAULT_MAX_CONTEXT_RECOVERIES;
+        private SessionLock sessionLock = SessionLock.inJvm();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the instance's base URL, e.g. {@code https://send.agency.example}; {@code /api} is added
+         * by the library (a trailing {@code /api} given here is tolerated). Required. Plain
+         * {@code http://} is refused at {@link #build()} unless the host is loopback or
+         * {@link #allowInsecureHttp(boolean)} is set.
+         *
+         * @param baseUrl the base URL
+         * @return this builder
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /**
+         * Sets the label used in messages, reports and results. Default: the base URL's host.
+         *
+         * @param instanceName the label
+         * @return this builder
+         */
+        public Builder instanceName(String instanceName) {
+            Objects.requireNonNull(instanceName, "instanceName");
+            if (instanceName.isBlank()) {
+                throw new IllegalArgumentException("instanceName is blank");
+            }
+            this.instanceName = instanceName.trim();
+            return this;
+        }
+
+        /**
+         * Allows plain {@code http://} to a non-loopback host, sending keys unencrypted. Default:
+         * {@code false}.
+         *
+         * @param allow whether to allow it
+         * @return this builder
+         */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /**
+         * Adds a workspace's own {@code api-user} key; it wins over the super-admin key for that
+         * workspace. Surrounding whitespace is trimmed.
+         *
+         * @param workspaceId the workspace (positive)
+         * @param key         the key, {@code <id>|<secret>}
+         * @return this builder
+         * @throws IllegalArgumentException if the id is not positive or the key blank or malformed
+         */
+        public Builder workspaceKey(long workspaceId, String key) {
+            if (workspaceId <= 0) {
+                throw new IllegalArgumentException("workspace id must be positive, got " + workspaceId);
+            }
+            workspaceKeys.put(workspaceId, checkKey(key, "workspaceKey for workspace " + workspaceId));
+            return this;
+        }
+
+        /**
+         * Adds several workspace keys, as {@link #workspaceKey(long, String)} does for each.
+         *
+         * @param keys workspace id → key
+         * @return this builder
+         */
+        public Builder workspaceKeys(Map<Long, String> keys) {
+            Objects.requireNonNull(keys, "keys");
+            keys.forEach((id, key) -> workspaceKey(Objects.requireNonNull(id, "workspace id"), key));
+            return this;
+        }
+
+        /**
+         * Sets the super-admin key, used for workspaces without their own key (with switching under
+         * the session lock), for {@link BisonClient#listWorkspaces()} and for minting keys.
+         *
+         * @param key the key, {@code <id>|<secret>}; surrounding whitespace is trimmed
+         * @return this builder
+         * @throws IllegalArgumentException if the key is blank or malformed
+         */
+        public Builder superAdminKey(String key) {
+            this.superAdminKey = checkKey(key, "superAdminKey");
+            return this;
+        }
+
+        /**
+         * Sets the bound of one HTTP attempt (connect, send and the whole response). Default
+         * {@link #DEFAULT_ATTEMPT_TIMEOUT}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = positive(timeout, "attemptTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the bound of one call including retries, backoff and client-side waits. Default
+         * {@link #DEFAULT_CALL_TIMEOUT}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "callTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the attempts per call, the first included (1 disables retries). Default
+         * {@link #DEFAULT_MAX_ATTEMPTS}.
+         *
+         * @param attempts at least 1
+         * @return this builder
+         */
+        public Builder maxAttempts(int attempts) {
+            this.maxAttempts = atLeast(attempts, 1, "maxAttempts");
+            return this;
+        }
+
+        /**
+         * Sets the first backoff delay, doubled per retry with jitter. Default
+         * {@link #DEFAULT_RETRY_BASE_DELAY}.
+         *
+         * @param delay a non-negative duration
+         * @return this builder
+         */
+        public Builder retryBaseDelay(Duration delay) {
+            this.retryBaseDelay = nonNegative(delay, "retryBaseDelay");
+            return this;
+        }
+
+        /**
+         * Sets the cap of computed backoff delays ({@code Retry-After} is honoured beyond it, within
+         * the call timeout). Default {@link #DEFAULT_RETRY_MAX_DELAY}.
+         *
+         * @param delay a non-negative duration
+         * @return this builder
+         */
+        public Builder retryMaxDelay(Duration delay) {
+            this.retryMaxDelay = nonNegative(delay, "retryMaxDelay");
+            return this;
+        }
+
+        /**
+         * Sets the client-side rate limit per key, retries and safety checks included. Default
+         * {@link #DEFAULT_REQUESTS_PER_SECOND}.
+         *
+         * @param perSecond requests per second, positive (fractions allowed)
+         * @return this builder
+         */
+        public Builder requestsPerSecond(double perSecond) {
+            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+                throw new IllegalArgumentException("requestsPerSecond must be positive and finite, got " + perSecond);
+            }
+            this.requestsPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * Sets the maximum of concurrent requests per key. Default {@link #DEFAULT_MAX_CONCURRENT_REQUESTS}.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrentRequests(int max) {
+            this.maxConcurrentRequests = atLeast(max, 1, "maxConcurrentRequests");
+            return this;
+        }
+
+        /**
+         * Sets the wait after a switch before verifying it. Default {@link #DEFAULT_SWITCH_SETTLE_DELAY}
+         * (see there why).
+         *
+         * @param delay a non-negative duration
+         * @return this builder
+         */
+        public Builder switchSettleDelay(Duration delay) {
+            this.switchSettleDelay = nonNegative(delay, "switchSettleDelay");
+            return this;
+        }
+
+        /**
+         * Sets how many read-backs of the current workspace confirm a switch before it counts as
+         * unconfirmed. Default {@link #DEFAULT_VERIFICATION_ATTEMPTS}.
+         *
+         * @param attempts at least 1
+         * @return this builder
+         */
+        public Builder verificationAttempts(int attempts) {
+            this.verificationAttempts = atLeast(attempts, 1, "verificationAttempts");
+            return this;
+        }
+
+        /**
+         * Sets the wait between read-backs. Also the polling interval of the data-flip check, which
+         * waits up to {@code verificationAttempts x verificationInterval} for the first page to differ
+         * from the one read before the switch (data that never changes means the workspace was
+         * current already).
+         * Default {@link #DEFAULT_VERIFICATION_INTERVAL}.
+         *
+         * @param interval a non-negative duration
+         * @return this builder
+         */
+        public Builder verificationInterval(Duration interval) {
+            this.verificationInterval = nonNegative(interval, "verificationInterval");
+            return this;
+        }
+
+        /**
+         * Sets how many pages of one workspace are fetched at once. Default
+         * {@link #DEFAULT_PAGE_PARALLELISM}.
+         *
+         * @param pages at least 1
+         * @return this builder
+         */
+        public Builder pageParallelism(int pages) {
+            this.pageParallelism = atLeast(pages, 1, "pageParallelism");
+            return this;
+        }
+
+        /**
+         * Sets how many pages one fence covers under a super-admin key. Default
+         * {@link #DEFAULT_FENCE_GROUP_SIZE}.
+         *
+         * @param pages at least 1
+         * @return this builder
+         */
+        public Builder fenceGroupSize(int pages) {
+            this.fenceGroupSize = atLeast(pages, 1, "fenceGroupSize");
+            return this;
+        }
+
+        /**
+         * Sets the rounds of discard, switch again and re-read per operation before failing with
+         * {@link WorkspaceContextException}. Default {@link #DEFAULT_MAX_CONTEXT_RECOVERIES}.
+         *
+         * @param recoveries at least 0
+         * @return this builder
+         */
+        public Builder maxContextRecoveries(int recoveries) {
+            this.maxContextRecoveries = atLeast(recoveries, 0, "maxContextRecoveries");
+            return this;
+        }
+
+        /**
+         * Sets the session lock for super-admin switching. Default {@link SessionLock#inJvm()}; use
+         * {@link SessionLock#fileLock(java.nio.file.Path)} when several processes on one host share a
+         * super-admin user.
+         *
+         * @param lock the lock
+         * @return this builder
+         */
+        public Builder sessionLock(SessionLock lock) {
+            this.sessionLock = Objects.requireNonNull(lock, "sessionLock");
+            return this;
+        }
+
+        /**
+         * Builds the client.
+         *
+         * @return a new client; close it when done
+         * @throws IllegalStateException if {@code baseUrl} or every key is missing, or the URL is
+         *                               invalid or insecure
+         */
+        public BisonClient build() {
+            if (baseUrl == null) {
+                throw new IllegalStateException("baseUrl is required");
+            }
+            if (superAdminKey == null && workspaceKeys.isEmpty()) {
+                throw new IllegalStateException("a superAdminKey or at least one workspaceKey is required");
+            }
+            if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+                throw new IllegalStateException("retryMaxDelay " + retryMaxDelay + " is below retryBaseDelay "
+                        + retryBaseDelay);
+            }
+            URI uri = normalise(baseUrl, allowInsecureHttp);
+            Map<Long, ApiKey> keys = new TreeMap<>();
+            workspaceKeys.forEach((id, key) -> keys.put(id, new ApiKey(key, "workspaceKey(" + id + ")")));
+            ClientConfig config = new ClientConfig(uri, instanceName != null ? instanceName : uri.getHost(), keys,
+                    superAdminKey == null ? null : new ApiKey(superAdminKey, "superAdminKey"), attemptTimeout,
+                    callTimeout, maxAttempts, retryBaseDelay, retryMaxDelay, requestsPerSecond, maxConcurrentRequests,
+                    switchSettleDelay, verificationAttempts, verificationInterval, pageParallelism, fenceGroupSize,
+                    maxContextRecoveries, sessionLock, Clock.systemUTC());
+            return new BisonClient(config);
+        }
+
+        @Override
+        public String toString() {
+            return "BisonClient.Builder[baseUrl=" + baseUrl + ", instanceName=" + instanceName + ", workspaceKeys="
+                    + workspaceKeys.keySet() + ", superAdminKey=" + (superAdminKey == null ? "none" : "<redacted>") + "]";
+        }
+
+        private static URI normalise(String baseUrl, boolean allowInsecureHttp) {
+            URI uri;
+            try {
+                uri = new URI(baseUrl.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("baseUrl is not a valid URL: " + e.getMessage(), e);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http")) {
+                throw new IllegalStateException("baseUrl must start with https:// (got \"" + baseUrl + "\")");
+            }
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new IllegalStateException("baseUrl must be scheme://host[:port][/path] without user info, "
+                        + "query or fragment (got \"" + uri.getScheme() + "://" + uri.getHost() + "...\")");
+            }
+            String host = uri.getHost().toLowerCase(Locale.ROOT);
+            if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(host)) {
+                throw new IllegalStateException("baseUrl uses plain http:// to " + host + ": keys would travel "
+                        + "unencrypted; use https:// or allowInsecureHttp(true)");
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            if (path.endsWith("/api")) {
+                path = path.substring(0, path.length() - "/api".length());
+            }
+            return URI.create(scheme + "://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + path);
+        }
+
+        private static boolean isLoopback(String host) {
+            return host.equals("localhost") || host.equals("[::1]") || host.equals("::1")
+                    || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        }
+
+        private static String checkKey(String key, String what) {
+            Objects.requireNonNull(key, what);
+            String trimmed = key.trim();
+            if (trimmed.isEmpty()) {
+                throw new IllegalArgumentException(what + " is blank");
+            }
+            for (int i = 0; i < trimmed.length(); i++) {
+                char c = trimmed.charAt(i);
+                if (Character.isWhitespace(c) || Character.isISOControl(c) || c > 0x7e) {
+                    // Said without the key itself: it must not reach a message.
+                    throw new IllegalArgumentException(what + " contains whitespace, control or non-ASCII "
+                            + "characters at position " + i + "; expected <id>|<secret>");
+                }
+            }
+            return trimmed;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+
+        private static Duration nonNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, got " + d);
+            }
+            return d;
+        }
+
+        private static int atLeast(int value, int min, String what) {
+            if (value < min) {
+                throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+    }
+}

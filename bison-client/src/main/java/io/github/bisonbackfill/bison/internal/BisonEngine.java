@@ -1,0 +1,719 @@
+package io.github.bisonbackfill.bison.internal;
+
+import io.github.bisonbackfill.bison.BisonException;
+import io.github.bisonbackfill.bison.BisonNotFoundException;
+import io.github.bisonbackfill.bison.BisonServiceException;
+import io.github.bisonbackfill.bison.KeyMode;
+import io.github.bisonbackfill.bison.Lead;
+import io.github.bisonbackfill.bison.MintedKey;
+import io.github.bisonbackfill.bison.PageListener;
+import io.github.bisonbackfill.bison.PageProgress;
+import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.bison.SafetyCounters;
+import io.github.bisonbackfill.bison.ScanOptions;
+import io.github.bisonbackfill.bison.ScanResult;
+import io.github.bisonbackfill.bison.SessionLock;
+import io.github.bisonbackfill.bison.Workspace;
+import io.github.bisonbackfill.bison.WorkspaceContextException;
+import io.github.bisonbackfill.bison.WorkspaceStats;
+import io.github.bisonbackfill.bison.internal.BisonJson.CurrentUser;
+import io.github.bisonbackfill.bison.internal.BisonJson.RepliesPage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The implementation behind {@code BisonClient}: endpoints, key modes and the workspace-safety
+ * machinery (session lock, switch, settle, verification, data-flip check, page fences, total
+ * evidence, data tripwire, bounded recovery). Thread-safe.
+ */
+@SuppressWarnings("try") // the session lock's lease is held for the try block, never read
+public final class BisonEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BisonEngine.class);
+    static final String SWITCHER_CAUSE = "another process may be switching this user (a cron job, a script, "
+            + "someone in the web UI); make every switcher share the session lock, or use per-workspace api-user "
+            + "keys (mintApiUserKey) which need no switching";
+    private static final String REPLIES = "/api/replies?status=interested&folder=all&page=";
+
+    private final ClientConfig config;
+    private final Transport transport;
+    private final BisonJson json;
+    private final ExecutorService pageExecutor;
+    private final ConcurrentMap<Long, Long> tripwire = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, Workspace> verifiedKeys = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, String> names = new ConcurrentHashMap<>();
+    private final Object userIdLock = new Object();
+    private volatile Long superAdminUserId;
+    private final AtomicLong violationsDetected = new AtomicLong();
+    private final AtomicLong violationsRecovered = new AtomicLong();
+    private final AtomicLong contextFailures = new AtomicLong();
+    private final AtomicLong switches = new AtomicLong();
+    private final AtomicLong contextChecks = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Creates the engine and its HTTP resources.
+     *
+     * @param config validated settings
+     */
+    public BisonEngine(ClientConfig config) {
+        this.config = config;
+        List<ApiKey> keys = new ArrayList<>(config.workspaceKeys().values());
+        if (config.superAdminKey() != null) {
+            keys.add(config.superAdminKey());
+        }
+        Redactor redactor = new Redactor(keys);
+        this.transport = new Transport(config, redactor);
+        this.json = new BisonJson(redactor);
+        AtomicInteger threads = new AtomicInteger();
+        this.pageExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bison-" + config.instanceName() + "-pages-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Returns the HTTP attempts started so far. */
+    public int requestsSent() {
+        return transport.requestsSent();
+    }
+
+    // ---- public operations ---------------------------------------------------------------------
+
+    /** See {@code BisonClient#keyModeFor}. */
+    public KeyMode keyModeFor(long workspaceId) {
+        if (config.workspaceKeys().containsKey(workspaceId)) {
+            return KeyMode.API_USER_KEY;
+        }
+        if (config.superAdminKey() != null) {
+            return KeyMode.SUPER_ADMIN_SWITCHING;
+        }
+        throw new IllegalArgumentException("no key for workspace " + workspaceId + " on instance "
+                + config.instanceName() + ": configure workspaceKey(" + workspaceId + ", ...) or a superAdminKey");
+    }
+
+    /** See {@code BisonClient#scanInterestedReplies}. */
+    public ScanResult scan(long workspaceId, ScanOptions options) {
+        Objects.requireNonNull(options, "options");
+        ensureOpen();
+        long started = System.nanoTime();
+        KeyMode mode = keyModeFor(workspaceId);
+        if (mode == KeyMode.API_USER_KEY) {
+            ApiKey key = config.workspaceKeys().get(workspaceId);
+            Workspace confirmed = verifyApiUserKey(workspaceId, key);
+            Scan scan = new Scan(new Guard(workspaceId, confirmed.name(), false), key, options.listener());
+            scan.run();
+            return scan.result(started);
+        }
+        try (SessionLock.Lease ignored = lockSession()) {
+            Scan scan = new Scan(new Guard(workspaceId, names.get(workspaceId), true), config.superAdminKey(),
+                    options.listener());
+            scan.run();
+            return scan.result(started);
+        }
+    }
+
+    /** See {@code BisonClient#listWorkspaces}. */
+    public List<Workspace> listWorkspaces() {
+        ensureOpen();
+        ApiKey key = requireSuperAdmin("listWorkspaces");
+        Endpoint endpoint = new Endpoint("GET", "/api/workspaces/v1.1", null, null);
+        List<Workspace> workspaces = json.read(transport.send(endpoint, key, null, true), endpoint, json::workspaces);
+        workspaces.forEach(w -> names.put(w.id(), w.name()));
+        return workspaces;
+    }
+
+    /** See {@code BisonClient#stats}. */
+    public WorkspaceStats stats(long workspaceId, LocalDate start, LocalDate end) {
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(end, "end");
+        if (end.isBefore(start)) {
+            throw new IllegalArgumentException("end " + end + " is before start " + start);
+        }
+        ensureOpen();
+        Endpoint endpoint = new Endpoint("GET", "/api/workspaces/v1.1/stats?start_date=" + start + "&end_date=" + end,
+                workspaceId, null);
+        return workspaceCall(workspaceId, key ->
+                json.read(transport.send(endpoint, key, null, true), endpoint,
+                        root -> json.stats(root, workspaceId, start, end)));
+    }
+
+    /** See {@code BisonClient#lead}. */
+    public Optional<Lead> lead(long workspaceId, String idOrEmail) {
+        Objects.requireNonNull(idOrEmail, "idOrEmail");
+        String trimmed = idOrEmail.trim();
+        if (trimmed.isEmpty()) {
+            throw new IllegalArgumentException("idOrEmail is blank");
+        }
+        ensureOpen();
+        String encoded = URLEncoder.encode(trimmed, StandardCharsets.UTF_8).replace("+", "%20");
+        Endpoint endpoint = new Endpoint("GET", "/api/leads/" + encoded, workspaceId, null);
+        return workspaceCall(workspaceId, key -> {
+            try {
+                byte[] body = transport.send(endpoint, key, null, true);
+                return Optional.of(json.read(body, endpoint, json::leadResponse));
+            } catch (BisonNotFoundException e) {
+                return Optional.<Lead>empty();
+            }
+        });
+    }
+
+    /** See {@code BisonClient#mintApiUserKey}. */
+    public MintedKey mintApiUserKey(long workspaceId, String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name is blank");
+        }
+        ensureOpen();
+        ApiKey key = requireSuperAdmin("mintApiUserKey");
+        Endpoint endpoint = new Endpoint("POST", "/api/workspaces/v1.1/" + workspaceId + "/api-tokens", workspaceId, null);
+        byte[] body = transport.send(endpoint, key, json.write(Map.of("name", name)), false);
+        return json.read(body, endpoint, root -> json.mintedKey(root, workspaceId, name));
+    }
+
+    /** See {@code BisonClient#safetyCounters}. */
+    public SafetyCounters safetyCounters() {
+        return new SafetyCounters(violationsDetected.get(), violationsRecovered.get(), contextFailures.get(),
+                switches.get(), contextChecks.get());
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            pageExecutor.shutdownNow();
+            transport.close();
+        }
+    }
+
+    // ---- keys, lock, context -------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("BisonClient for " + config.instanceName() + " is closed");
+        }
+    }
+
+    private ApiKey requireSuperAdmin(String operation) {
+        if (config.superAdminKey() == null) {
+            throw new IllegalStateException(operation + " needs a superAdminKey on instance " + config.instanceName());
+        }
+        return config.superAdminKey();
+    }
+
+    /** Runs a single request for a workspace: directly with its own key, else fenced under the lock. */
+    private <T> T workspaceCall(long workspaceId, Function<ApiKey, T> call) {
+        if (keyModeFor(workspaceId) == KeyMode.API_USER_KEY) {
+            ApiKey key = config.workspaceKeys().get(workspaceId);
+            verifyApiUserKey(workspaceId, key);
+            return call.apply(key);
+        }
+        try (SessionLock.Lease ignored = lockSession()) {
+            Guard guard = new Guard(workspaceId, names.get(workspaceId), true);
+            for (;;) {
+                guard.switchAndVerify();
+                T value;
+                BisonServiceException refused = null;
+                try {
+                    value = call.apply(config.superAdminKey());
+                } catch (BisonServiceException e) {
+                    // 403/404 may only mean the context was wrong: decide after the fence.
+                    if (e.status() != 403 && e.status() != 404) {
+                        throw e;
+                    }
+                    refused = e;
+                    value = null;
+                }
+                CurrentUser after = checkContext();
+                if (guard.isTarget(after)) {
+                    guard.markRecovered();
+                    if (refused != null) {
+                        throw refused;
+                    }
+                    return value;
+                }
+                guard.recordViolation("after the request the current workspace was " + after.describeTeam());
+            }
+        }
+    }
+
+    private Workspace verifyApiUserKey(long workspaceId, ApiKey key) {
+        Workspace cached = verifiedKeys.get(workspaceId);
+        if (cached != null) {
+            return cached;
+        }
+        CurrentUser user = currentUser(key, workspaceId);
+        if (user.teamId() == null || user.teamId() != workspaceId) {
+            violationsDetected.incrementAndGet();
+            contextFailures.incrementAndGet();
+            String observed = user.teamId() == null
+                    ? "the read-back of its api-user key (GET /api/users) shows no current workspace"
+                    : "its configured api-user key belongs to workspace " + user.describeTeam();
+            throw new WorkspaceContextException(workspaceId, names.get(workspaceId), observed,
+                    "refusing to read with it: check workspaceKey(" + workspaceId + ", ...) or mint a key for this "
+                            + "workspace with mintApiUserKey");
+        }
+        Workspace confirmed = new Workspace(workspaceId, user.teamName() == null ? "" : user.teamName());
+        names.put(workspaceId, confirmed.name());
+        verifiedKeys.put(workspaceId, confirmed);
+        return confirmed;
+    }
+
+    private CurrentUser currentUser(ApiKey key, Long workspaceId) {
+        contextChecks.incrementAndGet();
+        Endpoint endpoint = new Endpoint("GET", "/api/users", workspaceId, null);
+        return json.read(transport.send(endpoint, key, null, true), endpoint, json::currentUser);
+    }
+
+    private CurrentUser checkContext() {
+        return currentUser(config.superAdminKey(), null);
+    }
+
+    private long superAdminUserId() {
+        Long id = superAdminUserId;
+        if (id == null) {
+            synchronized (userIdLock) {
+                id = superAdminUserId;
+                if (id == null) {
+                    // The user is identified by the server's id, never by the key text: two keys of
+                    // one user share one session.
+                    id = checkContext().userId();
+                    superAdminUserId = id;
+                }
+            }
+        }
+        return id;
+    }
+
+    private SessionLock.Lease lockSession() {
+        long userId = superAdminUserId();
+        try {
+            return config.sessionLock().acquire(config.instanceIdentity(), userId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BisonException("interrupted while waiting for the session lock of user " + userId + " on "
+                    + config.instanceName(), e);
+        }
+    }
+
+    private void switchTo(long workspaceId) {
+        switches.incrementAndGet();
+        Endpoint endpoint = new Endpoint("POST", "/api/workspaces/v1.1/switch-workspace", workspaceId, null);
+        // Switching sets state to a value: repeating it is harmless, so it may be retried.
+        transport.send(endpoint, config.superAdminKey(), json.write(Map.of("team_id", workspaceId)), true);
+    }
+
+    private static void sleep(Duration duration) {
+        if (duration.isZero() || duration.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BisonException("interrupted while waiting", e);
+        }
+    }
+
+    private String nameFor(long workspaceId) {
+        String name = names.get(workspaceId);
+        if (name == null && config.superAdminKey() != null) {
+            try {
+                listWorkspaces();
+                name = names.get(workspaceId);
+            } catch (BisonException e) {
+                log.debug("could not look up the name of workspace {} for a message: {}", workspaceId, e.getMessage());
+            }
+        }
+        return name;
+    }
+
+    // ---- one guarded workspace operation -------------------------------------------------------
+
+    /** The safety state of one operation on one workspace: recoveries, counts, the confirmed name. */
+    private final class Guard {
+        final long workspaceId;
+        final boolean fenced;
+        String name;
+        int detected;
+        int recovered;
+        int pending;
+        int recoveriesUsed;
+
+        Guard(long workspaceId, String name, boolean fenced) {
+            this.workspaceId = workspaceId;
+            this.name = name;
+            this.fenced = fenced;
+        }
+
+        boolean isTarget(CurrentUser user) {
+            if (user.teamId() != null && user.teamId() == workspaceId) {
+                if (user.teamName() != null) {
+                    name = user.teamName();
+                    names.put(workspaceId, name);
+                }
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * Switch, settle, verify by bounded polling; an unconfirmed switch is a violation (bounded).
+         * A confirmation counts only when the target has shown for at least the settle delay since
+         * the switch or since the last check that showed another workspace: if the read-back turns
+         * to the target only during polling, someone (re-)requested it just then, and on a server
+         * whose read-back runs ahead of its data, that request's data may still be on its way.
+         */
+        void switchAndVerify() {
+            long settle = config.switchSettleDelay().toNanos();
+            for (;;) {
+                switchTo(workspaceId);
+                long lastOther = System.nanoTime();
+                sleep(config.switchSettleDelay());
+                long t0 = System.nanoTime();
+                CurrentUser last = null;
+                for (int i = 1; i <= config.verificationAttempts(); i++) {
+                    last = checkContext();
+                    long now = System.nanoTime();
+                    if (isTarget(last)) {
+                        if (now - lastOther >= settle) {
+                            return;
+                        }
+                        if (i < config.verificationAttempts()) {
+                            sleep(Duration.ofNanos(settle - (now - lastOther)));
+                        }
+                        continue;
+                    }
+                    lastOther = now;
+                    if (i < config.verificationAttempts()) {
+                        sleep(config.verificationInterval());
+                    }
+                }
+                long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+                recordViolation("switch not confirmed after " + config.verificationAttempts() + " checks in "
+                        + String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0) + " s: current workspace is "
+                        + last.describeTeam() + (isTarget(last) ? " only since the last checks" : ""));
+            }
+        }
+
+        /** Counts a violation; throws when the recoveries are used up, else the caller re-establishes. */
+        void recordViolation(String what) {
+            detected++;
+            pending++;
+            violationsDetected.incrementAndGet();
+            if (!fenced || recoveriesUsed >= config.maxContextRecoveries()) {
+                contextFailures.incrementAndGet();
+                String suffix = fenced ? " (after " + recoveriesUsed + " recoveries)" : "";
+                throw new WorkspaceContextException(workspaceId, name != null ? name : nameFor(workspaceId),
+                        what + suffix, fenced ? SWITCHER_CAUSE
+                                : "the api-user key configured for it may belong to another workspace; check "
+                                + "workspaceKey(" + workspaceId + ", ...)");
+            }
+            recoveriesUsed++;
+            log.warn("workspace {} ({}) on {}: {}; discarding unproven data, switching again (recovery {}/{})",
+                    workspaceId, name, config.instanceName(), what, recoveriesUsed, config.maxContextRecoveries());
+        }
+
+        /** A violation detected and made good at once (a re-read proved the data). */
+        void detectedAndRecovered(String what) {
+            detected++;
+            recovered++;
+            violationsDetected.incrementAndGet();
+            violationsRecovered.incrementAndGet();
+            log.warn("workspace {} ({}) on {}: {}; the re-read under a confirmed context replaced it",
+                    workspaceId, name, config.instanceName(), what);
+        }
+
+        void markRecovered() {
+            if (pending > 0) {
+                recovered += pending;
+                violationsRecovered.addAndGet(pending);
+                pending = 0;
+            }
+        }
+    }
+
+    // ---- the scan ------------------------------------------------------------------------------
+
+    private final class Scan {
+        private final Guard guard;
+        private final ApiKey key;
+        private final PageListener listener;
+        private final Map<Long, Reply> replies = new LinkedHashMap<>();
+        private int pagesRead;
+        private int repliesSeen;
+        private Long totalAtStart;
+        private long totalAtEnd;
+        private Long expectedTotal;
+
+        Scan(Guard guard, ApiKey key, PageListener listener) {
+            this.guard = guard;
+            this.key = key;
+            this.listener = listener;
+        }
+
+        void run() {
+            RepliesPage carried = guard.fenced ? establish(1) : null;
+            if (carried != null) {
+                // Page 1 after the proven flip sets the expectation the other pages' totals must meet.
+                expectedTotal = carried.total();
+            }
+            int next = 1;
+            int lastPage = -1;
+            boolean totalsRecheck = false;
+            while (lastPage < 0 || next <= lastPage) {
+                List<RepliesPage> group = readGroup(next, lastPage, carried);
+                carried = null;
+                String violation = null;
+                if (guard.fenced) {
+                    CurrentUser after = checkContext();
+                    if (!guard.isTarget(after)) {
+                        violation = "after reading " + span(group) + " the current workspace was " + after.describeTeam();
+                    }
+                }
+                if (violation == null) {
+                    violation = tripwireConflict(group);
+                }
+                if (violation == null && guard.fenced) {
+                    Set<Long> totals = new HashSet<>();
+                    group.forEach(p -> totals.add(p.total()));
+                    long total = group.get(0).total();
+                    boolean consistent = totals.size() == 1;
+                    if (!totalsRecheck) {
+                        if (!consistent || (expectedTotal != null && total != expectedTotal)) {
+                            // meta.total is evidence too: a page of another workspace usually shows
+                            // another total. Re-read the group under the fence just confirmed.
+                            log.debug("workspace {}: meta.total {} on {} (expected {}): re-checking the context and "
+                                    + "re-reading", guard.workspaceId, totals, span(group), expectedTotal);
+                            totalsRecheck = true;
+                            continue;
+                        }
+                    } else if (!consistent) {
+                        violation = "meta.total differs between pages of " + span(group) + " even on a re-read: "
+                                + totals;
+                    } else if (expectedTotal != null && total == expectedTotal) {
+                        guard.detectedAndRecovered("a first read of " + span(group) + " showed meta.total other than "
+                                + expectedTotal);
+                    } else {
+                        log.debug("workspace {}: meta.total moved from {} to {}: replies changed during the scan",
+                                guard.workspaceId, expectedTotal, total);
+                    }
+                }
+                if (violation == null) {
+                    violation = register(group);
+                }
+                totalsRecheck = false;
+                if (violation != null) {
+                    guard.recordViolation(violation);
+                    if (guard.fenced) {
+                        carried = establish(next);
+                    }
+                    continue;
+                }
+                guard.markRecovered();
+                // The latest group's meta.last_page rules: it may grow (keep going) or shrink.
+                lastPage = group.stream().mapToInt(RepliesPage::lastPage).max().orElse(lastPage);
+                accept(group, lastPage);
+                next = group.get(group.size() - 1).page() + 1;
+            }
+        }
+
+        /**
+         * Switches and proves the data endpoints followed: page {@code page} is read before the switch
+         * (whatever the context is) and again after the verified switch; replies of two workspaces are
+         * disjoint, so an overlap means the data still comes from before the switch (a server may
+         * update the read-back before the data). Waits for the flip up to the verification budget;
+         * data that never changes means the workspace was current already.
+         */
+        RepliesPage establish(int page) {
+            RepliesPage probe = fetchPage(page);
+            guard.switchAndVerify();
+            long budget = config.verificationInterval().toNanos() * config.verificationAttempts();
+            long until = System.nanoTime() + budget;
+            for (;;) {
+                RepliesPage after = fetchPage(page);
+                if (flipped(probe, after) || System.nanoTime() >= until) {
+                    return after;
+                }
+                sleep(config.verificationInterval());
+            }
+        }
+
+        private boolean flipped(RepliesPage before, RepliesPage after) {
+            if (before.seen() == 0 && after.seen() == 0) {
+                return before.total() != after.total();
+            }
+            if (before.seen() == 0 || after.seen() == 0) {
+                return true;
+            }
+            Set<Long> ids = new HashSet<>();
+            for (long id : before.replyIds()) {
+                ids.add(id);
+            }
+            for (long id : after.replyIds()) {
+                if (ids.contains(id)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private List<RepliesPage> readGroup(int from, int knownLast, RepliesPage carried) {
+            List<RepliesPage> group = new ArrayList<>();
+            int last = knownLast;
+            if (carried != null) {
+                group.add(carried);
+            } else if (last < 0) {
+                group.add(fetchPage(from));
+            }
+            if (!group.isEmpty()) {
+                last = Math.max(last, group.get(0).lastPage());
+            }
+            int first = from + group.size();
+            int to = Math.min(from + config.fenceGroupSize() - 1, last);
+            List<Integer> numbers = new ArrayList<>();
+            for (int p = first; p <= to; p++) {
+                numbers.add(p);
+            }
+            group.addAll(fetchPages(numbers));
+            return group;
+        }
+
+        private List<RepliesPage> fetchPages(List<Integer> numbers) {
+            int n = numbers.size();
+            if (n == 0) {
+                return List.of();
+            }
+            RepliesPage[] pages = new RepliesPage[n];
+            RuntimeException[] errors = new RuntimeException[n];
+            AtomicInteger cursor = new AtomicInteger();
+            AtomicBoolean failed = new AtomicBoolean();
+            Runnable worker = () -> {
+                int i;
+                while (!failed.get() && (i = cursor.getAndIncrement()) < n) {
+                    try {
+                        pages[i] = fetchPage(numbers.get(i));
+                    } catch (RuntimeException e) {
+                        errors[i] = e;
+                        failed.set(true);
+                    }
+                }
+            };
+            List<Future<?>> helpers = new ArrayList<>();
+            for (int k = 1; k < Math.min(config.pageParallelism(), n); k++) {
+                helpers.add(pageExecutor.submit(worker));
+            }
+            worker.run();
+            for (Future<?> helper : helpers) {
+                try {
+                    helper.get();
+                } catch (InterruptedException e) {
+                    failed.set(true);
+                    helpers.forEach(h -> h.cancel(true));
+                    Thread.currentThread().interrupt();
+                    throw new BisonException("interrupted while reading pages of workspace " + guard.workspaceId, e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("page worker failed unexpectedly", e.getCause());
+                }
+            }
+            for (RuntimeException error : errors) {
+                if (error != null) {
+                    throw error;
+                }
+            }
+            return List.of(pages);
+        }
+
+        private RepliesPage fetchPage(int page) {
+            Endpoint endpoint = new Endpoint("GET", REPLIES + page, guard.workspaceId, page);
+            return json.read(transport.send(endpoint, key, null, true), endpoint, root -> json.repliesPage(root, page));
+        }
+
+        private String tripwireConflict(List<RepliesPage> group) {
+            for (RepliesPage page : group) {
+                for (long id : page.replyIds()) {
+                    Long owner = tripwire.get(id);
+                    if (owner != null && owner != guard.workspaceId) {
+                        return "reply " + id + " on page " + page.page() + " was already read under workspace " + owner
+                                + " by this client";
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Registers the group's reply ids; on a concurrent conflict undoes its own entries. */
+        private String register(List<RepliesPage> group) {
+            List<Long> added = new ArrayList<>();
+            for (RepliesPage page : group) {
+                for (long id : page.replyIds()) {
+                    Long owner = tripwire.putIfAbsent(id, guard.workspaceId);
+                    if (owner == null) {
+                        added.add(id);
+                    } else if (owner != guard.workspaceId) {
+                        added.forEach(a -> tripwire.remove(a, guard.workspaceId));
+                        return "reply " + id + " on page " + page.page() + " was already read under workspace " + owner
+                                + " by this client";
+                    }
+                }
+            }
+            return null;
+        }
+
+        private void accept(List<RepliesPage> group, int lastPage) {
+            for (RepliesPage page : group) {
+                pagesRead++;
+                repliesSeen += page.seen();
+                for (Reply reply : page.interested()) {
+                    replies.putIfAbsent(reply.id(), reply);
+                }
+                if (totalAtStart == null) {
+                    totalAtStart = page.total();
+                }
+                totalAtEnd = page.total();
+                expectedTotal = page.total();
+                listener.onPage(new PageProgress(guard.workspaceId, page.page(), lastPage, page.seen(),
+                        page.interested().size()));
+            }
+        }
+
+        ScanResult result(long startedNanos) {
+            String name = guard.name != null ? guard.name : names.getOrDefault(guard.workspaceId, "");
+            KeyMode mode = guard.fenced ? KeyMode.SUPER_ADMIN_SWITCHING : KeyMode.API_USER_KEY;
+            ScanResult result = new ScanResult(config.instanceName(), guard.workspaceId, name, mode,
+                    new ArrayList<>(replies.values()), pagesRead, repliesSeen, totalAtStart == null ? 0 : totalAtStart,
+                    totalAtEnd, guard.detected, guard.recovered, true, Duration.ofNanos(System.nanoTime() - startedNanos));
+            log.debug("scanned workspace {} ({}) on {}: {} pages, {} replies, {} interested, violations {}/{} in {} ms",
+                    guard.workspaceId, name, config.instanceName(), pagesRead, repliesSeen, replies.size(),
+                    guard.detected, guard.recovered, result.duration().toMillis());
+            return result;
+        }
+
+        private String span(List<RepliesPage> group) {
+            int first = group.get(0).page();
+            int last = group.get(group.size() - 1).page();
+            return first == last ? "page " + first : "pages " + first + "-" + last;
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package io.github.bisonbackfill.bison.internal;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.bisonbackfill.bison.BisonMalformedResponseException;
+import io.github.bisonbackfill.bison.CustomVariable;
+import io.github.bisonbackfill.bison.Lead;
+import io.github.bisonbackfill.bison.MintedKey;
+import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.bison.Workspace;
+import io.github.bisonbackfill.bison.WorkspaceStats;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Lenient reading of Email Bison's JSON: unknown fields ignored, numbers accepted as strings, nulls
+ * tolerated, unescaped control characters accepted. What cannot be understood becomes a
+ * {@link BisonMalformedResponseException} with the endpoint and a redacted excerpt. Thread-safe.
+ */
+public final class BisonJson {
+    private static final int EXCERPT = 200;
+    private static final DateTimeFormatter SQL_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            // Reply bodies have been seen with raw control characters that strict parsers reject.
+            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
+            .build();
+    private final Redactor redactor;
+
+    /**
+     * Creates the reader.
+     *
+     * @param redactor removes keys from excerpts
+     */
+    public BisonJson(Redactor redactor) {
+        this.redactor = redactor;
+    }
+
+    /** A value of the wrong shape; becomes a {@link BisonMalformedResponseException} with context. */
+    static final class ShapeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ShapeException(String message) {
+            super(message);
+        }
+    }
+
+    /** The user a key acts as and their current workspace ({@code team}), which may be unknown. */
+    public record CurrentUser(long userId, Long teamId, String teamName) {
+        /** Returns e.g. {@code 12 (Acme)} or {@code none}. */
+        public String describeTeam() {
+            return teamId == null ? "none" : teamId + (teamName == null ? "" : " (" + teamName + ")");
+        }
+    }
+
+    /** One page of replies: the interested ones mapped, the ids of all of them kept for the tripwire. */
+    public record RepliesPage(int page, int lastPage, long total, List<Reply> interested, long[] replyIds) {
+        /** Returns how many replies the page held before the {@code interested} filter. */
+        public int seen() {
+            return replyIds.length;
+        }
+    }
+
+    /** Returns the JSON for a body (a request body the client sends). */
+    public byte[] write(Map<String, ?> body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a request body", e);
+        }
+    }
+
+    /**
+     * Parses a body and maps it.
+     *
+     * @throws BisonMalformedResponseException if the body is not JSON or lacks what the mapper needs
+     */
+    public <T> T read(byte[] body, Endpoint endpoint, Function<JsonNode, T> mapping) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            long offset = at == null ? -1 : at.getByteOffset() >= 0 ? at.getByteOffset() : at.getCharOffset();
+            throw malformed(endpoint, "response is not valid JSON (" + e.getOriginalMessage() + ")", body, offset, e);
+        } catch (IOException e) {
+            throw malformed(endpoint, "response could not be read as JSON", body, -1, e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw malformed(endpoint, "response body is empty", body, -1, null);
+        }
+        try {
+            return mapping.apply(root);
+        } catch (ShapeException e) {
+            throw malformed(endpoint, e.getMessage(), body, -1, null);
+        }
+    }
+
+    private BisonMalformedResponseException malformed(Endpoint endpoint, String problem, byte[] body, long offset,
+                                                      Throwable cause) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        int from = offset > 60 && offset <= text.length() ? (int) offset - 60 : 0;
+        String excerpt = (from > 0 ? "..." : "") + redactor.excerpt(text.substring(from), EXCERPT);
+        String message = endpoint.describeWithWorkspace() + ": malformed response: " + redactor.redact(problem)
+                + "; body starts " + (from > 0 ? "near the error " : "") + "\"" + excerpt + "\"";
+        return new BisonMalformedResponseException(message, endpoint.describe(), endpoint.page(),
+                endpoint.workspaceId(), excerpt, cause);
+    }
+
+    // ---- mappings ------------------------------------------------------------------------------
+
+    /** Maps {@code GET /api/replies}: {@code data[]} and {@code meta.last_page}/{@code meta.total} required. */
+    public RepliesPage repliesPage(JsonNode root, int requestedPage) {
+        JsonNode data = root.get("data");
+        if (data == null || !data.isArray()) {
+            throw new ShapeException("expected a \"data\" array");
+        }
+        JsonNode meta = root.get("meta");
+        if (meta == null || !meta.isObject()) {
+            throw new ShapeException("expected a \"meta\" object (pagination)");
+        }
+        Long lastPage = longOrNull(meta, "last_page");
+        Long total = longOrNull(meta, "total");
+        if (lastPage == null || lastPage < 0 || lastPage > Integer.MAX_VALUE) {
+            throw new ShapeException("meta.last_page is missing or invalid");
+        }
+        if (total == null || total < 0) {
+            throw new ShapeException("meta.total is missing or invalid");
+        }
+        List<Reply> interested = new ArrayList<>();
+        long[] ids = new long[data.size()];
+        int i = 0;
+        for (JsonNode item : data) {
+            Reply reply = reply(item);
+            ids[i++] = reply.id();
+            if (reply.interested()) {
+                interested.add(reply);
+            }
+        }
+        return new RepliesPage(requestedPage, lastPage.intValue(), total, List.copyOf(interested), ids);
+    }
+
+    /** Maps one reply object; only {@code id} is required. */
+    public Reply reply(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new ShapeException("expected a reply object");
+        }
+        Long id = longOrNull(n, "id");
+        if (id == null) {
+            throw new ShapeException("a reply has no \"id\"");
+        }
+        JsonNode leadNode = n.get("lead");
+        Lead lead = leadNode != null && leadNode.isObject() ? lead(leadNode) : null;
+        return new Reply(id, text(n, "uuid"), longOrNull(n, "lead_id"), lead, text(n, "folder"),
+                bool(n, "interested"), bool(n, "automated_reply"), text(n, "type"), text(n, "subject"),
+                instant(n, "date_received"), longOrNull(n, "campaign_id"), longOrNull(n, "sender_email_id"),
+                text(n, "from_name"), text(n, "from_email_address"), text(n, "primary_to_email_address"),
+                instant(n, "created_at"), instant(n, "updated_at"));
+    }
+
+    /** Maps a lead object (nested in a reply or {@code data} of {@code GET /api/leads/{id}}). */
+    public Lead lead(JsonNode n) {
+        List<CustomVariable> vars = new ArrayList<>();
+        JsonNode cv = n.get("custom_variables");
+        if (cv != null && cv.isArray()) {
+            for (JsonNode v : cv) {
+                if (v != null && v.isObject()) {
+                    vars.add(new CustomVariable(text(v, "name"), text(v, "value")));
+                }
+            }
+        } else if (cv != null && cv.isObject()) {
+            for (Map.Entry<String, JsonNode> e : cv.properties()) {
+                vars.add(new CustomVariable(e.getKey(), scalarText(e.getValue())));
+            }
+        }
+        return new Lead(longOrNull(n, "id"), text(n, "uuid"), text(n, "email"), text(n, "first_name"),
+                text(n, "last_name"), text(n, "company"), text(n, "title"), text(n, "status"), vars);
+    }
+
+    /** Maps {@code GET /api/leads/{id}}: the lead is {@code data}. */
+    public Lead leadResponse(JsonNode root) {
+        return lead(object(root, "data"));
+    }
+
+    /** Maps {@code GET /api/users}: {@code data.id} required, {@code data.team} optional. */
+    public CurrentUser currentUser(JsonNode root) {
+        JsonNode data = object(root, "data");
+        Long userId = longOrNull(data, "id");
+        if (userId == null) {
+            throw new ShapeException("data.id (the user) is missing");
+        }
+        JsonNode team = data.get("team");
+        if (team == null || !team.isObject()) {
+            return new CurrentUser(userId, null, null);
+        }
+        return new CurrentUser(userId, longOrNull(team, "id"), text(team, "name"));
+    }
+
+    /** Maps {@code GET /api/workspaces/v1.1}. */
+    public List<Workspace> workspaces(JsonNode root) {
+        JsonNode data = root.get("data");
+        if (data == null || !data.isArray()) {
+            throw new ShapeException("expected a \"data\" array of workspaces");
+        }
+        List<Workspace> out = new ArrayList<>();
+        for (JsonNode n : data) {
+            Long id = n == null ? null : longOrNull(n, "id");
+            if (id == null) {
+                throw new ShapeException("a workspace has no \"id\"");
+            }
+            String name = text(n, "name");
+            out.add(new Workspace(id, name == null ? "" : name));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Maps {@code GET /api/workspaces/v1.1/stats}; absent or null counts read as 0. */
+    public WorkspaceStats stats(JsonNode root, long workspaceId, LocalDate start, LocalDate end) {
+        JsonNode d = object(root, "data");
+        return new WorkspaceStats(workspaceId, start, end, count(d, "emails_sent"), count(d, "total_leads_contacted"),
+                count(d, "opened"), count(d, "unique_replies_per_contact"), count(d, "bounced"),
+                count(d, "unsubscribed"), count(d, "interested"));
+    }
+
+    /** Maps {@code POST /api/workspaces/v1.1/{id}/api-tokens}: {@code data.plain_text_token} required. */
+    public MintedKey mintedKey(JsonNode root, long workspaceId, String requestedName) {
+        JsonNode d = object(root, "data");
+        String token = text(d, "plain_text_token");
+        if (token == null || token.isBlank()) {
+            throw new ShapeException("data.plain_text_token is missing");
+        }
+        Long id = longOrNull(d, "id");
+        String name = text(d, "name");
+        return new MintedKey(id == null ? 0 : id, name == null ? requestedName : name, workspaceId, token);
+    }
+
+    // ---- lenient scalars -----------------------------------------------------------------------
+
+    private static JsonNode object(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isObject()) {
+            throw new ShapeException("expected a \"" + field + "\" object");
+        }
+        return n;
+    }
+
+    private static long count(JsonNode n, String field) {
+        Long v = longOrNull(n, field);
+        return v == null ? 0 : v;
+    }
+
+    static Long longOrNull(JsonNode parent, String field) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            return n.longValue();
+        }
+        String s = n.isNumber() ? n.asText() : n.isTextual() ? n.textValue().trim().replace(",", "") : null;
+        if (s == null) {
+            throw new ShapeException("\"" + field + "\" is not a number");
+        }
+        if (s.isEmpty()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(s).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ShapeException("\"" + field + "\" is not a whole number: \"" + abbreviate(s) + "\"");
+        }
+    }
+
+    static String text(JsonNode parent, String field) {
+        return scalarText(parent.get(field));
+    }
+
+    private static String scalarText(JsonNode n) {
+        if (n == null || n.isNull() || n.isContainerNode()) {
+            return null;
+        }
+        return n.asText();
+    }
+
+    static boolean bool(JsonNode parent, String field) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isNumber()) {
+            return n.asLong() != 0;
+        }
+        String s = n.asText().trim();
+        if (s.equalsIgnoreCase("true") || s.equals("1")) {
+            return true;
+        }
+        if (s.equalsIgnoreCase("false") || s.equals("0") || s.isEmpty()) {
+            return false;
+        }
+        throw new ShapeException("\"" + field + "\" is not a boolean: \"" + abbreviate(s) + "\"");
+    }
+
+    static Instant instant(JsonNode parent, String field) {
+        String s = text(parent, field);
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String v = s.trim();
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException ignored) {
+            // Not ISO-8601 with an offset; try Laravel's zone-less forms, which are UTC.
+        }
+        try {
+            return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // Try the SQL form next.
+        }
+        try {
+            return LocalDateTime.parse(v, SQL_DATE_TIME).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new ShapeException("\"" + field + "\" is not a date-time: \"" + abbreviate(v) + "\"");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

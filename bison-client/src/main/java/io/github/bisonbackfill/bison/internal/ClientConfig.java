@@ -1,0 +1,53 @@
+package io.github.bisonbackfill.bison.internal;
+
+import io.github.bisonbackfill.bison.SessionLock;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The validated, immutable settings of one client, as handed over by {@code BisonClient.Builder}.
+ *
+ * @param baseUri              the instance's base URL without {@code /api} and without a trailing slash
+ * @param instanceName         label for messages and reports
+ * @param workspaceKeys        per-workspace {@code api-user} keys
+ * @param superAdminKey        the super-admin key, or {@code null}
+ * @param attemptTimeout       bound of one HTTP attempt
+ * @param callTimeout          bound of one call including retries and waits
+ * @param maxAttempts          attempts per call, first included
+ * @param retryBaseDelay       first backoff delay
+ * @param retryMaxDelay        cap of computed backoff delays
+ * @param requestsPerSecond    client-side rate limit per key
+ * @param maxConcurrentRequests concurrent requests per key
+ * @param switchSettleDelay    wait after a switch before the first verification
+ * @param verificationAttempts read-backs after a switch before giving up
+ * @param verificationInterval wait between read-backs
+ * @param pageParallelism      pages fetched at once within a scan
+ * @param fenceGroupSize       pages per fence under a super-admin key
+ * @param maxContextRecoveries re-switch-and-re-read rounds per operation
+ * @param sessionLock          the session lock
+ * @param clock                the clock for {@code Retry-After} dates
+ */
+public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> workspaceKeys, ApiKey superAdminKey,
+                           Duration attemptTimeout, Duration callTimeout, int maxAttempts,
+                           Duration retryBaseDelay, Duration retryMaxDelay, double requestsPerSecond,
+                           int maxConcurrentRequests, Duration switchSettleDelay, int verificationAttempts,
+                           Duration verificationInterval, int pageParallelism, int fenceGroupSize,
+                           int maxContextRecoveries, SessionLock sessionLock, Clock clock) {
+    public ClientConfig {
+        workspaceKeys = Map.copyOf(workspaceKeys);
+    }
+
+    /** The instance's identity for session locks: the base URL, which two clients of one server share. */
+    public String instanceIdentity() {
+        return baseUri.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[baseUri=" + baseUri + ", instanceName=" + instanceName + ", workspaceKeys="
+                + workspaceKeys.keySet() + ", superAdminKey=" + (superAdminKey == null ? "none" : "<redacted>") + "]";
+    }
+}

@@ -1,0 +1,313 @@
+package io.github.bisonbackfill.bison.internal;
+
+import dev.failsafe.Bulkhead;
+import dev.failsafe.BulkheadFullException;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RateLimitExceededException;
+import dev.failsafe.RateLimiter;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.event.ExecutionScheduledEvent;
+import io.github.bisonbackfill.bison.BisonAuthException;
+import io.github.bisonbackfill.bison.BisonIoException;
+import io.github.bisonbackfill.bison.BisonNotFoundException;
+import io.github.bisonbackfill.bison.BisonRateLimitedException;
+import io.github.bisonbackfill.bison.BisonServerException;
+import io.github.bisonbackfill.bison.BisonServiceException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP for one client: one HttpClient 5 (its own retries disabled), the one Failsafe retry layer,
+ * per-attempt and per-call timeouts, a rate limiter and a bulkhead per key, and the mapping of
+ * statuses to the library's exceptions. Thread-safe.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    private static final int BODY_IN_EXCEPTION = 500;
+
+    private final ClientConfig config;
+    private final CloseableHttpClient http;
+    private final ScheduledExecutorService timer;
+    private final Redactor redactor;
+    private final ConcurrentMap<ApiKey, KeyLimits> limits = new ConcurrentHashMap<>();
+    private final AtomicInteger requestsSent = new AtomicInteger();
+
+    private record KeyLimits(RateLimiter<HttpResult> rateLimiter, Bulkhead<HttpResult> bulkhead) {
+    }
+
+    /** A response of one attempt, fully read so the connection is released at once. */
+    record HttpResult(int status, byte[] body, String retryAfter) {
+    }
+
+    /**
+     * Creates the transport.
+     *
+     * @param config   the client's settings
+     * @param redactor removes keys from text that leaves the library
+     */
+    public Transport(ClientConfig config, Redactor redactor) {
+        this.config = config;
+        this.redactor = redactor;
+        Timeout attempt = Timeout.of(config.attemptTimeout());
+        int keys = config.workspaceKeys().size() + (config.superAdminKey() == null ? 0 : 1);
+        int connections = Math.max(8, keys * config.maxConcurrentRequests());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(attempt)
+                                .setSocketTimeout(attempt)
+                                // A pooled connection the server closed while idle would fail the
+                                // next request; re-validating after a short idle time avoids that.
+                                .setValidateAfterInactivity(TimeValue.ofMilliseconds(500))
+                                .build())
+                        .setMaxConnTotal(connections)
+                        .setMaxConnPerRoute(connections)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(attempt)
+                        .setResponseTimeout(attempt)
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .setUserAgent("bison-backfill")
+                .build();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bison-" + config.instanceName() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Returns the redactor of this client's keys. */
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    /** Returns how many HTTP attempts were started so far (for tests and benchmarks). */
+    public int requestsSent() {
+        return requestsSent.get();
+    }
+
+    /**
+     * Sends one request and returns the body of its 2xx response.
+     *
+     * @param endpoint   what to call
+     * @param key        the key to authenticate with
+     * @param jsonBody   a JSON body for a POST, or {@code null}
+     * @param idempotent whether an ambiguous failure (I/O after sending, 502/503/504) may be retried
+     * @return the response body (possibly empty)
+     * @throws BisonIoException      no response within the retries and time budget
+     * @throws BisonServiceException an error status that is not retried or outlasted the retries
+     */
+    public byte[] send(Endpoint endpoint, ApiKey key, byte[] jsonBody, boolean idempotent) {
+        long deadline = System.nanoTime() + config.callTimeout().toNanos();
+        AtomicInteger attempts = new AtomicInteger();
+        RetryPolicy<HttpResult> retry = retryPolicy(endpoint, idempotent, deadline);
+        KeyLimits keyLimits = limits.computeIfAbsent(key, this::newLimits);
+        HttpResult result;
+        try {
+            result = Failsafe.with(retry).compose(keyLimits.rateLimiter()).compose(keyLimits.bulkhead())
+                    .get(() -> attempt(endpoint, key, jsonBody, deadline, attempts));
+        } catch (RateLimitExceededException | BulkheadFullException e) {
+            throw new BisonIoException(endpoint.describeWithWorkspace() + ": no client-side permit within callTimeout "
+                    + config.callTimeout() + " (" + e.getClass().getSimpleName()
+                    + "); lower the load or raise requestsPerSecond/maxConcurrentRequests", attempts.get(), e);
+        } catch (FailsafeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new BisonIoException(endpoint.describeWithWorkspace() + ": no response after " + attempts.get()
+                    + " attempt(s): " + describe(cause), attempts.get(), cause);
+        }
+        if (result.status() >= 200 && result.status() < 300) {
+            return result.body();
+        }
+        throw toException(endpoint, result, attempts.get());
+    }
+
+    private KeyLimits newLimits(ApiKey key) {
+        long nanosPerRequest = Math.max(1L, (long) (1_000_000_000L / config.requestsPerSecond()));
+        RateLimiter<HttpResult> rateLimiter = RateLimiter.<HttpResult>smoothBuilder(Duration.ofNanos(nanosPerRequest))
+                .withMaxWaitTime(config.callTimeout())
+                .build();
+        Bulkhead<HttpResult> bulkhead = Bulkhead.<HttpResult>builder(config.maxConcurrentRequests())
+                .withMaxWaitTime(config.callTimeout())
+                .build();
+        return new KeyLimits(rateLimiter, bulkhead);
+    }
+
+    private RetryPolicy<HttpResult> retryPolicy(Endpoint endpoint, boolean idempotent, long deadline) {
+        return RetryPolicy.<HttpResult>builder()
+                // A non-idempotent POST is retried only when it certainly did not reach the server.
+                .handle(idempotent ? IOException.class : ConnectException.class)
+                .handleResultIf(r -> r.status() == 429 || (idempotent && isRetryableServerStatus(r.status())))
+                .abortIf((r, failure) -> System.nanoTime() >= deadline
+                        || (r != null && r.status() == 429 && exceedsDeadline(retryAfter(r), deadline)))
+                .withMaxAttempts(config.maxAttempts())
+                .withDelayFn(ctx -> delay(ctx.getLastResult(), ctx.getAttemptCount(), deadline))
+                .onRetryScheduled(e -> logRetry(endpoint, e))
+                .build();
+    }
+
+    private static boolean isRetryableServerStatus(int status) {
+        return status == 502 || status == 503 || status == 504;
+    }
+
+    private static boolean exceedsDeadline(Duration wait, long deadline) {
+        return wait != null && System.nanoTime() + wait.toNanos() > deadline;
+    }
+
+    private Duration retryAfter(HttpResult r) {
+        return RetryAfter.parse(r.retryAfter(), config.clock());
+    }
+
+    private Duration delay(HttpResult last, int attemptsMade, long deadline) {
+        Duration wait = last != null && last.status() == 429 ? retryAfter(last) : null;
+        if (wait == null) {
+            // Exponential backoff with "equal jitter": half fixed, half random, capped.
+            long base = config.retryBaseDelay().toNanos();
+            long cap = config.retryMaxDelay().toNanos();
+            int shift = Math.min(Math.max(attemptsMade - 1, 0), 30);
+            long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+            long half = exp / 2;
+            wait = Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+        }
+        long remaining = Math.max(0, deadline - System.nanoTime());
+        return wait.toNanos() > remaining ? Duration.ofNanos(remaining) : wait;
+    }
+
+    private void logRetry(Endpoint endpoint, ExecutionScheduledEvent<HttpResult> e) {
+        if (log.isDebugEnabled()) {
+            String what = e.getLastResult() != null ? "status=" + e.getLastResult().status()
+                    : "error=" + e.getLastException().getClass().getSimpleName();
+            log.debug("retrying {} [attempt={}, delay={}ms, {}]", endpoint.describeWithWorkspace(),
+                    e.getAttemptCount() + 1, e.getDelay().toMillis(), what);
+        }
+    }
+
+    private HttpResult attempt(Endpoint endpoint, ApiKey key, byte[] jsonBody, long deadline, AtomicInteger attempts)
+            throws IOException {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw new CallTimeoutException("callTimeout " + config.callTimeout() + " exceeded");
+        }
+        attempts.incrementAndGet();
+        requestsSent.incrementAndGet();
+        URI uri = URI.create(config.baseUri() + endpoint.pathAndQuery());
+        HttpUriRequestBase request = "POST".equals(endpoint.method()) ? new HttpPost(uri) : new HttpGet(uri);
+        request.setHeader("Accept", "application/json");
+        request.setHeader("Authorization", "Bearer " + key.secret());
+        if (jsonBody != null) {
+            request.setEntity(new ByteArrayEntity(jsonBody, ContentType.APPLICATION_JSON));
+        }
+        long bound = Math.min(config.attemptTimeout().toNanos(), remaining);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        // A hard bound on the whole attempt: socket timeouts bound each read, not a body trickling in.
+        ScheduledFuture<?> cancel = timer.schedule(() -> {
+            timedOut.set(true);
+            request.cancel();
+        }, bound, TimeUnit.NANOSECONDS);
+        try {
+            return http.execute(request, response -> {
+                Header retryAfter = response.getFirstHeader("Retry-After");
+                byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+                return new HttpResult(response.getCode(), body, retryAfter == null ? null : retryAfter.getValue());
+            });
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                throw new AttemptTimeoutException("attempt timed out after " + Duration.ofNanos(bound).toMillis() + " ms");
+            }
+            throw e;
+        } finally {
+            cancel.cancel(false);
+        }
+    }
+
+    private BisonServiceException toException(Endpoint endpoint, HttpResult result, int attempts) {
+        int status = result.status();
+        String body = redactor.excerpt(new String(result.body(), StandardCharsets.UTF_8), BODY_IN_EXCEPTION);
+        String prefix = endpoint.describeWithWorkspace() + " failed with HTTP " + status + " after " + attempts
+                + " attempt(s)";
+        String suffix = body.isEmpty() ? "" : ": " + body;
+        return switch (status) {
+            case 401 -> new BisonAuthException(prefix + " (the key is unknown, revoked or of another instance)"
+                    + suffix, endpoint.describe(), status, body, attempts);
+            case 403 -> new BisonAuthException(prefix + " (the key does not reach this record or workspace)"
+                    + suffix, endpoint.describe(), status, body, attempts);
+            case 404 -> new BisonNotFoundException(prefix + suffix, endpoint.describe(), status, body, attempts);
+            case 429 -> {
+                Duration wait = retryAfter(result);
+                yield new BisonRateLimitedException(prefix + " (rate limited" + (wait == null ? "" : ", Retry-After "
+                        + wait.toSeconds() + " s") + "; lower requestsPerSecond or retry later)" + suffix,
+                        endpoint.describe(), body, attempts, wait);
+            }
+            default -> status >= 500
+                    ? new BisonServerException(prefix + suffix, endpoint.describe(), status, body, attempts)
+                    : new BisonServiceException(prefix + suffix, endpoint.describe(), status, body, attempts);
+        };
+    }
+
+    private String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : " " + redactor.redact(message));
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        http.close(CloseMode.GRACEFUL);
+    }
+
+    /** The hard per-attempt bound cancelled the request. */
+    static final class AttemptTimeoutException extends InterruptedIOException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptTimeoutException(String message) {
+            super(message);
+        }
+    }
+
+    /** The call's time budget was spent before another attempt could start. */
+    static final class CallTimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CallTimeoutException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.github.bisonbackfill.bison;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RetryBehaviourTest {
+    private static final String PAGE_1 = "/api/replies?status=interested&folder=all&page=1";
+    private static final String PAGE_2 = "/api/replies?status=interested&folder=all&page=2";
+
+    @StartStop
+    final MockWebServer server = new MockWebServer();
+    final FakeBison bison = new FakeBison();
+
+    @BeforeEach
+    void setUp() {
+        server.setDispatcher(bison);
+        bison.workspace(37, "Harbor", 25, 0, 1000).apiKey(TestClients.KEY_37, 37);
+    }
+
+    private BisonClient client() {
+        return TestClients.fast(server).workspaceKey(37, TestClients.KEY_37).maxAttempts(5).superAdminKey(FakeBison.SUPER_KEY)
+                .build();
+    }
+
+    /** Answers {@code response} to the first {@code times} requests for {@code target}. */
+    private void failFirst(String target, int times, java.util.function.IntFunction<MockResponse> response) {
+        AtomicInteger seen = new AtomicInteger();
+        bison.fault = request -> request.getTarget().equals(target) && seen.incrementAndGet() <= times
+                ? response.apply(seen.get()) : null;
+    }
+
+    private long requestsFor(String target) {
+        return bison.countRequests("GET " + target);
+    }
+
+    @Test
+    void scan_after429StormWithoutRetryAfter_backsOffAndCompletes() {
+        failFirst(PAGE_2, 4, n -> FakeBison.json(429, java.util.Map.of("message", "Too Many Attempts.")));
+        try (BisonClient client = client()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(5);
+    }
+
+    @Test
+    void scan_after429WithRetryAfterSeconds_waitsWhatTheServerAsks() {
+        failFirst(PAGE_1, 1, n -> new MockResponse.Builder().code(429).setHeader("Retry-After", "1").body("{}").build());
+        LogCapture.Result run = LogCapture.capture(() -> {
+            try (BisonClient client = client()) {
+                assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+            }
+        });
+        assertThat(requestsFor(PAGE_1)).isEqualTo(2);
+        assertThat(run.log()).contains("retrying GET " + PAGE_1 + " (workspace 37) [attempt=2, delay=1000ms, status=429]");
+    }
+
+    @Test
+    void scan_after429WithRetryAfterHttpDate_retries() {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(1));
+        failFirst(PAGE_1, 2, n -> new MockResponse.Builder().code(429).setHeader("Retry-After", date).build());
+        LogCapture.Result run = LogCapture.capture(() -> {
+            try (BisonClient client = client()) {
+                assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+            }
+        });
+        assertThat(requestsFor(PAGE_1)).isEqualTo(3);
+        assertThat(run.log()).contains("[attempt=3, delay=").contains("status=429]");
+    }
+
+    @Test
+    void scan_whenRetryAfterExceedsTheCallBudget_failsAtOnceWithRetryAfter() {
+        failFirst(PAGE_1, 1, n -> new MockResponse.Builder().code(429).setHeader("Retry-After", "3600").build());
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(BisonRateLimitedException.class, e -> {
+                        assertThat(e.retryAfter()).hasValue(Duration.ofHours(1));
+                        assertThat(e.attempts()).isEqualTo(1);
+                        assertThat(e.status()).isEqualTo(429);
+                    });
+        }
+    }
+
+    @Test
+    void scan_whenRateLimitedOnEveryAttempt_failsWithRateLimited() {
+        failFirst(PAGE_1, 100, n -> FakeBison.json(429, java.util.Map.of("message", "slow down")));
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(BisonRateLimitedException.class, e -> {
+                        assertThat(e.attempts()).isEqualTo(5);
+                        assertThat(e.retryAfter()).isEmpty();
+                        assertThat(e.body()).contains("slow down");
+                    });
+        }
+        assertThat(requestsFor(PAGE_1)).isEqualTo(5);
+    }
+
+    @Test
+    void scan_after5xxBurst_completes() {
+        int[] statuses = {502, 503, 504, 503};
+        failFirst(PAGE_2, 4, n -> FakeBison.json(statuses[n - 1], java.util.Map.of("message", "bad gateway")));
+        try (BisonClient client = client()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(5);
+    }
+
+    @Test
+    void scan_whenAPageStays503_failsTheScanWithServerError() {
+        failFirst(PAGE_2, 1000, n -> FakeBison.json(503, java.util.Map.of("message", "Service Unavailable")));
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(BisonServerException.class, e -> {
+                        assertThat(e.status()).isEqualTo(503);
+                        assertThat(e.attempts()).isEqualTo(5);
+                        assertThat(e.endpoint()).isEqualTo("GET " + PAGE_2);
+                        assertThat(e.getMessage()).contains("workspace 37").contains("after 5 attempt(s)");
+                    });
+        }
+    }
+
+    @Test
+    void scan_afterADroppedConnection_retriesAndCompletes() {
+        failFirst(PAGE_2, 2, n -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
+        try (BisonClient client = client()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(3);
+    }
+
+    @Test
+    void scan_whenAnAttemptHangs_cancelsItAfterAttemptTimeoutAndRetries() {
+        failFirst(PAGE_2, 1, n -> new MockResponse.Builder().headersDelay(3, TimeUnit.SECONDS).body("{}").build());
+        try (BisonClient client = TestClients.fast(server).workspaceKey(37, TestClients.KEY_37)
+                .attemptTimeout(Duration.ofMillis(200)).build()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(2);
+    }
+
+    @Test
+    void scan_whenConnectionIsRefused_failsWithIoException() {
+        try (BisonClient client = BisonClient.builder().baseUrl("http://127.0.0.1:1").workspaceKey(37, TestClients.KEY_37)
+                .maxAttempts(2).retryBaseDelay(Duration.ofMillis(1)).retryMaxDelay(Duration.ofMillis(2)).build()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(BisonIoException.class, e -> {
+                        assertThat(e.attempts()).isEqualTo(2);
+                        assertThat(e.getMessage()).contains("GET /api/users").contains("no response after 2 attempt(s)");
+                    });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404, 422, 500})
+    void scan_onNonRetryableStatus_failsAfterOneAttempt(int status) {
+        failFirst(PAGE_1, 100, n -> FakeBison.json(status, java.util.Map.of("message", "no")));
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(BisonServiceException.class, e -> {
+                        assertThat(e.status()).isEqualTo(status);
+                        assertThat(e.attempts()).isEqualTo(1);
+                        Class<?> expected = switch (status) {
+                            case 401, 403 -> BisonAuthException.class;
+                            case 404 -> BisonNotFoundException.class;
+                            case 500 -> BisonServerException.class;
+                            default -> BisonServiceException.class;
+                        };
+                        assertThat(e).isExactlyInstanceOf(expected);
+                    });
+        }
+        assertThat(requestsFor(PAGE_1)).isEqualTo(1);
+    }
+
+    @Test
+    void mint_isNotRetriedAfterAnAmbiguousFailure() {
+        String path = "/api/workspaces/v1.1/37/api-tokens";
+        failFirst(path, 100, n -> FakeBison.json(503, java.util.Map.of("message", "maybe created")));
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.mintApiUserKey(37, "bison-backfill"))
+                    .isInstanceOfSatisfying(BisonServerException.class, e -> assertThat(e.attempts()).isEqualTo(1));
+        }
+        assertThat(bison.countRequests("POST " + path)).isEqualTo(1);
+    }
+
+    @Test
+    void mint_isNotRetriedAfterADroppedConnection() {
+        String path = "/api/workspaces/v1.1/37/api-tokens";
+        failFirst(path, 100, n -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.mintApiUserKey(37, "bison-backfill")).isInstanceOf(BisonIoException.class);
+        }
+        assertThat(bison.countRequests("POST " + path)).isEqualTo(1);
+    }
+
+    @Test
+    void mint_isRetriedAfter429_whichProvesNothingWasCreated() {
+        String path = "/api/workspaces/v1.1/37/api-tokens";
+        failFirst(path, 2, n -> FakeBison.json(429, java.util.Map.of("message", "slow down")));
+        try (BisonClient client = client()) {
+            assertThat(client.mintApiUserKey(37, "bison-backfill").token()).isEqualTo("99|MintedSecretTokenZZZZ9999");
+        }
+        assertThat(bison.countRequests("POST " + path)).isEqualTo(3);
+    }
+}

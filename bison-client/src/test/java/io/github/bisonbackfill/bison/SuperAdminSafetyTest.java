@@ -1,0 +1,325 @@
+package io.github.bisonbackfill.bison;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SuperAdminSafetyTest {
+    @StartStop
+    final MockWebServer server = new MockWebServer();
+    final FakeBison bison = new FakeBison();
+
+    @BeforeEach
+    void setUp() {
+        server.setDispatcher(bison);
+        bison.workspace(1, "Agency HQ", 20, 0, 1)
+                .workspace(12, "Acme Logistics", 20, 3, 500)
+                .workspace(37, "Harbor Insurance", 40, 5, 1000);
+        bison.currentTeam = 1;
+    }
+
+    private BisonClient client() {
+        return TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).build();
+    }
+
+    private List<RecordedRequest> recorded() throws InterruptedException {
+        List<RecordedRequest> out = new ArrayList<>();
+        int n = server.getRequestCount();
+        for (int i = 0; i < n; i++) {
+            out.add(server.takeRequest());
+        }
+        return out;
+    }
+
+    @Test
+    void scan_switchesWithTeamId_verifies_provesTheDataFlipped_andFencesThePages() throws Exception {
+        try (BisonClient client = client()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.keyMode()).isEqualTo(KeyMode.SUPER_ADMIN_SWITCHING);
+            assertThat(scan.workspaceName()).isEqualTo("Harbor Insurance");
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.pagesRead()).isEqualTo(3);
+            assertThat(scan.violationsDetected()).isZero();
+            assertThat(client.safetyCounters().switches()).isEqualTo(1);
+        }
+        List<RecordedRequest> requests = recorded();
+        assertThat(requests).extracting(r -> r.getMethod() + " " + r.getTarget()).containsExactly(
+                "GET /api/users",                                             // who is the user (lock key)
+                "GET /api/replies?status=interested&folder=all&page=1",       // probe before the switch
+                "POST /api/workspaces/v1.1/switch-workspace",
+                "GET /api/users",                                             // verification
+                "GET /api/replies?status=interested&folder=all&page=1",       // differs from the probe
+                "GET /api/replies?status=interested&folder=all&page=2",
+                "GET /api/replies?status=interested&folder=all&page=3",
+                "GET /api/users");                                            // after-fence
+        JsonNode switchBody = FakeBison.readBody(requests.get(2));
+        assertThat(switchBody.get("team_id").asLong()).isEqualTo(37);
+        assertThat(switchBody.has("workspace_id")).isFalse();
+        assertThat(requests.get(2).getHeaders().get("Content-Type")).startsWith("application/json");
+        assertThat(requests).allSatisfy(r ->
+                assertThat(r.getHeaders().get("Authorization")).isEqualTo("Bearer " + FakeBison.SUPER_KEY));
+    }
+
+    @Test
+    void scan_whenTheSwitchIsConfirmedLate_pollsUntilItShows() {
+        bison.usersStaleAfterSwitch = 3;
+        try (BisonClient client = client()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.violationsDetected()).isZero();
+            // 1 to identify the user, 4 to verify (3 stale), 1 after-fence.
+            assertThat(bison.countRequests("GET /api/users")).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void scan_whenTheSwitchIsNeverConfirmed_failsWithoutReadingUnderTheUnverifiedContext() {
+        bison.ignoreSwitches = true;
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(2)
+                .build()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
+                        assertThat(e.workspaceId()).isEqualTo(37);
+                        assertThat(e.workspaceName()).isEqualTo("Harbor Insurance");
+                        assertThat(e.getMessage()).startsWith("workspace 37 (Harbor Insurance): switch not confirmed "
+                                + "after 5 checks in ").contains("current workspace is 1 (Agency HQ)")
+                                .contains("another process may be switching this user");
+                    });
+            assertThat(client.safetyCounters().switches()).isEqualTo(3);
+            assertThat(client.safetyCounters().violationsDetected()).isEqualTo(3);
+            assertThat(client.safetyCounters().violationsRecovered()).isZero();
+            assertThat(client.safetyCounters().contextFailures()).isEqualTo(1);
+        }
+        // The only replies requests are the probes taken before each switch; nothing after a switch.
+        List<String> log = new ArrayList<>(bison.requests);
+        int firstSwitch = log.indexOf("POST /api/workspaces/v1.1/switch-workspace");
+        for (int i = firstSwitch; i < log.size(); i++) {
+            if (log.get(i).startsWith("GET /api/replies")) {
+                assertThat(log.get(i - 1)).as("a replies request at %d follows a check, not a switch", i)
+                        .isEqualTo("GET /api/users");
+                assertThat(log.get(i + 1)).isEqualTo("POST /api/workspaces/v1.1/switch-workspace");
+            }
+        }
+    }
+
+    @Test
+    void scan_whenSomeoneSwitchesMidScan_discardsTheGroupAndReReadsIt() {
+        // Request 1 is the probe, 2 is page 1 after the switch; before request 3 another actor
+        // switches the user to workspace 12 and stays there.
+        bison.beforeSuperReplies = n -> {
+            if (n == 3) {
+                bison.currentTeam = 12;
+            }
+        };
+        try (BisonClient client = client()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.replies()).extracting(Reply::id).doesNotContainAnyElementsOf(bison.interestedIds(12));
+            assertThat(scan.pagesRead()).isEqualTo(3);
+            assertThat(scan.violationsDetected()).isEqualTo(1);
+            assertThat(scan.violationsRecovered()).isEqualTo(1);
+            assertThat(client.safetyCounters().violationsDetected()).isEqualTo(1);
+            assertThat(client.safetyCounters().violationsRecovered()).isEqualTo(1);
+            assertThat(client.safetyCounters().switches()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void scan_whenAPageComesFromAnotherWorkspaceBetweenGoodChecks_theTotalGivesItAway() {
+        // A bounce: page 2 is served from workspace 12 while the read-back says 37 before and after.
+        bison.servedFrom = n -> n == 3 ? 12L : null;
+        try (BisonClient client = client()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.violationsDetected()).isEqualTo(1);
+            assertThat(scan.violationsRecovered()).isEqualTo(1);
+            assertThat(scan.totalAtStart()).isEqualTo(45);
+            assertThat(scan.totalAtEnd()).isEqualTo(45);
+        }
+    }
+
+    @Test
+    void scan_whenTheDataLagsBehindTheReadBack_waitsForTheDataToFlip() {
+        // The read-back shows 37 at once, but the first two replies requests after the switch still
+        // serve the previous workspace (1): a server whose data endpoints trail the read-back.
+        bison.servedFrom = n -> n == 2 || n == 3 ? 1L : null;
+        // The flip is awaited for verificationAttempts x verificationInterval: give it room to happen.
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+                .verificationAttempts(20).verificationInterval(java.time.Duration.ofMillis(50)).build()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.replies()).extracting(Reply::id).doesNotContainAnyElementsOf(bison.interestedIds(1));
+            assertThat(scan.violationsDetected()).isZero();
+        }
+        assertThat(bison.superRepliesRequests.get()).isEqualTo(6);
+    }
+
+    @Test
+    void scan_whenContextKeepsChanging_failsAfterTheRecoveries_namingWorkspaceAndCause() {
+        bison.beforeSuperReplies = n -> {
+            // Every replies request that follows the data flip finds the user switched away.
+            if (bison.currentTeam == 37 && n % 2 == 1) {
+                bison.currentTeam = 12;
+            }
+        };
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(2)
+                .build()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
+                        assertThat(e.getMessage()).startsWith("workspace 37 (Harbor Insurance): ")
+                                .contains("current workspace was 12 (Acme Logistics)")
+                                .contains("after 2 recoveries")
+                                .contains("another process may be switching this user");
+                    });
+            assertThat(client.safetyCounters().contextFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tripwire_aReplyIdUnderTwoWorkspaces_failsTheSecondAfterRecoveries() {
+        bison.replies.get(12L).add(FakeBison.reply(1000, true, "dup@x.example"));
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(1)
+                .build()) {
+            client.scanInterestedReplies(37);
+            assertThatThrownBy(() -> client.scanInterestedReplies(12))
+                    .isInstanceOfSatisfying(WorkspaceContextException.class, e ->
+                            assertThat(e.observed()).contains("reply 1000").contains("workspace 37"));
+            assertThat(client.safetyCounters().violationsDetected()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void twoClientsOfOneInstanceAndUser_shareTheSessionLock_soConcurrentScansNeverInterfere() throws Exception {
+        bison.workspace(38, "Beacon Dental", 35, 0, 3000);
+        Map<Long, ScanResult> results = new ConcurrentHashMap<>();
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BisonClient a = client(); BisonClient b = client()) {
+            List<Thread> threads = new ArrayList<>();
+            long[][] plan = {{37, 12}, {38, 1}};
+            BisonClient[] clients = {a, b};
+            for (int i = 0; i < 2; i++) {
+                BisonClient c = clients[i];
+                long[] workspaces = plan[i];
+                threads.add(new Thread(() -> {
+                    try {
+                        for (int round = 0; round < 3; round++) {
+                            for (long ws : workspaces) {
+                                results.put(ws, c.scanInterestedReplies(ws));
+                            }
+                        }
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(errors).isEmpty();
+            for (long ws : new long[] {1, 12, 37, 38}) {
+                assertThat(results.get(ws).replies()).extracting(Reply::id)
+                        .containsExactlyInAnyOrderElementsOf(bison.interestedIds(ws));
+            }
+            assertThat(a.safetyCounters().violationsDetected() + b.safetyCounters().violationsDetected()).isZero();
+        }
+    }
+
+    @Test
+    void stats_underSuperAdmin_isSwitchedVerifiedAndFenced_andParsesStringNumbers() {
+        try (BisonClient client = client()) {
+            WorkspaceStats stats = client.stats(37, LocalDate.of(2025, 1, 1), LocalDate.of(2025, 1, 31));
+
+            assertThat(stats.workspaceId()).isEqualTo(37);
+            assertThat(stats.emailsSent()).isEqualTo(1200);
+            assertThat(stats.interested()).isEqualTo(40);
+            assertThat(stats.uniqueRepliesPerContact()).isEqualTo(37);
+            assertThat(stats.bounced()).isEqualTo(3);
+        }
+        assertThat(bison.requests).containsSubsequence("POST /api/workspaces/v1.1/switch-workspace", "GET /api/users",
+                "GET /api/workspaces/v1.1/stats?start_date=2025-01-01&end_date=2025-01-31", "GET /api/users");
+    }
+
+    @Test
+    void stats_whenTheContextChangesDuringTheCall_isReadAgain() {
+        bison.fault = request -> {
+            if (request.getTarget().startsWith("/api/workspaces/v1.1/stats") && bison.countRequests("GET /api/workspaces/v1.1/stats") == 1) {
+                bison.currentTeam = 12;
+                return bison.dispatchStats(12);
+            }
+            return null;
+        };
+        try (BisonClient client = client()) {
+            WorkspaceStats stats = client.stats(37, LocalDate.of(2025, 1, 1), LocalDate.of(2025, 1, 31));
+            assertThat(stats.uniqueRepliesPerContact()).isEqualTo(37);
+            assertThat(client.safetyCounters().violationsRecovered()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void lead_byEmail_isUrlEncoded_andAbsentLeadIsEmpty() {
+        String email = bison.replies.get(37L).get(0).get("from_email_address").toString();
+        try (BisonClient client = client()) {
+            Optional<Lead> lead = client.lead(37, " " + email + " ");
+            assertThat(lead).map(Lead::email).hasValue(email);
+            assertThat(client.lead(37, "nobody+tag@x.example")).isEmpty();
+        }
+        assertThat(bison.requests).contains("GET /api/leads/" + email.replace("@", "%40"),
+                "GET /api/leads/nobody%2Btag%40x.example");
+    }
+
+    @Test
+    void listWorkspaces_returnsIdsAndNames() {
+        try (BisonClient client = client()) {
+            assertThat(client.listWorkspaces()).containsExactly(new Workspace(1, "Agency HQ"),
+                    new Workspace(12, "Acme Logistics"), new Workspace(37, "Harbor Insurance"));
+        }
+        assertThat(bison.countRequests("POST /api/workspaces/v1.1/switch-workspace")).isZero();
+    }
+
+    @Test
+    void mint_postsTheNameWithoutSwitching_andRedactsTheTokenInToString() throws Exception {
+        MintedKey key;
+        try (BisonClient client = client()) {
+            key = client.mintApiUserKey(37, "bison-backfill");
+        }
+        assertThat(key.token()).isEqualTo("99|MintedSecretTokenZZZZ9999");
+        assertThat(key.workspaceId()).isEqualTo(37);
+        assertThat(key.name()).isEqualTo("bison-backfill");
+        assertThat(key.toString()).doesNotContain("MintedSecret");
+        RecordedRequest post = server.takeRequest();
+        assertThat(post.getTarget()).isEqualTo("/api/workspaces/v1.1/37/api-tokens");
+        assertThat(FakeBison.readBody(post).get("name").asText()).isEqualTo("bison-backfill");
+        assertThat(bison.countRequests("POST /api/workspaces/v1.1/switch-workspace")).isZero();
+    }
+
+    @Test
+    void ownKeyWinsOverSuperAdmin_andNeedsNoSwitch() {
+        bison.apiKey(TestClients.KEY_37, 37);
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+                .workspaceKey(37, TestClients.KEY_37).build()) {
+            assertThat(client.keyModeFor(37)).isEqualTo(KeyMode.API_USER_KEY);
+            assertThat(client.keyModeFor(12)).isEqualTo(KeyMode.SUPER_ADMIN_SWITCHING);
+            assertThat(client.scanInterestedReplies(37).keyMode()).isEqualTo(KeyMode.API_USER_KEY);
+        }
+        assertThat(bison.countRequests("POST /api/workspaces/v1.1/switch-workspace")).isZero();
+    }
+}
