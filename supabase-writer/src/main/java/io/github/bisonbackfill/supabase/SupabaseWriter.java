@@ -222,7 +222,9 @@ public final class SupabaseWriter implements AutoCloseable {
         StringBuilder path = new StringBuilder("/").append(QueryEncoding.encode(table)).append("?select=*");
         appendFilters(path, filters);
         RestClient.Outcome outcome = rest.send(new RestClient.Request("HEAD", path.toString(),
-                Map.of("Prefer", "count=exact"), null), RestClient.RetryMode.IDEMPOTENT, action, () -> { });
+                // PostgREST 12 (Warp) closes the connection after a HEAD answer without saying so:
+                // ask for the close, else the pooled connection fails the next request.
+                Map.of("Prefer", "count=exact", "Connection", "close"), null), RestClient.RetryMode.IDEMPOTENT, action, () -> { });
         RestResponse response = outcome.response();
         failUnlessSuccessful(action, table, outcome);
         long total = ContentRange.total(response.header("Content-Range"));

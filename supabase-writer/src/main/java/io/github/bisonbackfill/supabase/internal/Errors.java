@@ -71,6 +71,11 @@ public final class Errors {
         return code.startsWith("22") || code.startsWith("23") || code.equals("21000") || code.equals("P0001");
     }
 
+    /** Deadlock ({@code 40P01}) or serialization failure ({@code 40001}): PostgreSQL rolled the transaction back. */
+    public static boolean rolledBackByConcurrency(PostgrestError error) {
+        return "40P01".equals(error.code()) || "40001".equals(error.code());
+    }
+
     /** Whether a smaller request may succeed: 413 (body too large), 504 or {@code 57014} (timeout). */
     public static boolean sizeRelated(PostgrestError error) {
         return error.status() == 413 || (error.status() == 504 && !connectionCode(error)) || "57014".equals(error.code());

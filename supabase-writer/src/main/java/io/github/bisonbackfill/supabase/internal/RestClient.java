@@ -20,6 +20,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +57,17 @@ public final class RestClient implements Closeable {
 
     /** Which failures a request may be retried after. */
     public enum RetryMode {
-        /** Idempotent request (upsert, count, select): network errors, 429, 502, 503, 504, 520, PGRST000-003. */
+        /**
+         * Idempotent request (upsert, count, select): network errors, 429, 502, 503, 504, 520, PGRST000-003,
+         * and deadlocks / serialization failures ({@code 40P01}, {@code 40001}).
+         */
         IDEMPOTENT,
         /** Idempotent and splittable: as IDEMPOTENT, but a size-related 504 is returned at once to split the batch. */
         IDEMPOTENT_SPLITTABLE,
         /**
          * Not idempotent (plain insert): only failures where the server certainly did not process the
-         * request: connection not established, 429, 503 and PGRST000/002/003 (no database connection).
+         * request: connection not established, 429, 503, PGRST000/002/003 (no database connection), and
+         * {@code 40P01}/{@code 40001} (the transaction was rolled back).
          */
         UNPROCESSED_ONLY
     }
@@ -141,6 +146,7 @@ public final class RestClient implements Closeable {
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setSocketTimeout(Timeout.of(attemptTimeout))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                         .build())
                 .build();
         this.http = HttpClients.custom()
@@ -249,6 +255,9 @@ public final class RestClient implements Closeable {
             return false; // 400, 401, 403, 404, 409, 413: retrying the same request cannot help
         }
         PostgrestError error = Errors.parse(mapper, response);
+        if (Errors.rolledBackByConcurrency(error)) {
+            return true; // deadlock / serialization failure: the transaction was rolled back, so even an insert may be resent
+        }
         switch (mode) {
             case UNPROCESSED_ONLY:
                 return status == 429 || status == 503 || "PGRST000".equals(error.code())

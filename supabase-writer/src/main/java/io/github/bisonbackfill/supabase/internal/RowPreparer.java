@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +101,21 @@ public final class RowPreparer {
             }
             index++;
         }
-        Map<List<String>, List<EncodedRow>> groups = new LinkedHashMap<>();
+        Map<List<String>, List<Map<String, Object>>> grouped = new LinkedHashMap<>();
         for (Map<String, Object> map : kept.values()) {
-            List<String> columns = List.copyOf(new TreeSet<>(map.keySet()));
-            groups.computeIfAbsent(columns, c -> new ArrayList<>()).add(encode(map));
+            grouped.computeIfAbsent(List.copyOf(new TreeSet<>(map.keySet())), c -> new ArrayList<>()).add(map);
         }
+        Map<List<String>, List<EncodedRow>> groups = new LinkedHashMap<>();
+        grouped.forEach((columns, maps) -> {
+            if (!conflictKey.isEmpty()) {
+                // Concurrent upserts of overlapping keys deadlock (40P01) when they lock rows in different
+                // orders; sending every call's rows in one order (by key) avoids that.
+                maps.sort(Comparator.comparing(m -> sortKey(m, conflictKey)));
+            }
+            List<EncodedRow> encoded = new ArrayList<>(maps.size());
+            maps.forEach(m -> encoded.add(encode(m)));
+            groups.put(columns, encoded);
+        });
         List<Batch> batches = new ArrayList<>();
         groups.forEach((columns, group) -> {
             List<EncodedRow> current = new ArrayList<>();
@@ -167,6 +178,14 @@ public final class RowPreparer {
             key.add(v instanceof Number n ? normalise(n) : v);
         }
         return key;
+    }
+
+    private static String sortKey(Map<String, Object> row, List<String> conflictKey) {
+        StringBuilder sb = new StringBuilder();
+        for (Object part : key(row, conflictKey)) {
+            sb.append(part instanceof BigDecimal d ? d.toPlainString() : String.valueOf(part)).append('\u0000');
+        }
+        return sb.toString();
     }
 
     private static Object normalise(Number n) {
