@@ -1,0 +1,21 @@
+package io.github.bisonbackfill.supabase;
+
+/**
+ * Root of every exception thrown by supabase-writer. Unchecked. Messages never contain the API key.
+ *
+ * <p>Subclasses: {@link SupabaseIoException} (no usable response: I/O error, timeout, malformed
+ * body) and {@link SupabaseServiceException} (PostgREST or a gateway answered with an error).
+ */
+public class SupabaseException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates an exception.
+     *
+     * @param message what happened, to what, and what to do
+     * @param cause   the underlying cause, or {@code null}
+     */
+    public SupabaseException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
