@@ -1,11 +1,13 @@
 package io.github.bisonbackfill.supabase.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +21,18 @@ class RestClientTest {
         assertThat(RestClient.retryAfter("Wed, 31 Dec 2025 00:00:30 GMT", clock)).isEqualTo(Duration.ZERO);
         assertThat(RestClient.retryAfter("soon", clock)).isNull();
         assertThat(RestClient.retryAfter(null, clock)).isNull();
+    }
+
+    @Test
+    void delay_honoursTheServersRetryAfter_evenAboveTheBackoffCap() throws Exception {
+        try (RestClient client = new RestClient("http://127.0.0.1:1", "k", null, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofMinutes(5), 3, Duration.ofMillis(10), Duration.ofMillis(20), 2, new ObjectMapper(), clock)) {
+            RestResponse limited = new RestResponse(429, Map.of("retry-after", "7"), new byte[0]);
+            RestResponse plain = new RestResponse(503, Map.of(), new byte[0]);
+
+            assertThat(client.delay(1, limited)).isEqualTo(Duration.ofSeconds(7));
+            assertThat(client.delay(4, plain)).isBetween(Duration.ofMillis(10), Duration.ofMillis(20));
+        }
     }
 
     @Test

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Benchmarks SupabaseWriter against the local PostgREST and a direct JDBC batch into the same
+# PostgreSQL (examples/.../bench/WriterBenchmark.java). Usage: scripts/bench-writer.sh [rows] [repetitions]
+# Results and the machine go to stdout; docs/benchmarks.md keeps the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started_here=0
+scripts/local-supabase.sh status 2>/dev/null || started_here=1
+eval "$(scripts/local-supabase.sh start)"
+if [ "$started_here" = 1 ]; then trap 'scripts/local-supabase.sh stop' EXIT; fi
+
+cp_file="$(mktemp)"
+# One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.
+mvn -B -ntp -q -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(uname -sr)"
+java -cp "examples/target/classes:$(cat "$cp_file")" io.github.bisonbackfill.examples.bench.WriterBenchmark "$@"
+rm -f "$cp_file"
