@@ -347,6 +347,26 @@ class WebhookHandlerTest {
         assertThat(row.get("pipeline_stage")).isEqualTo("booked");
     }
 
+    @Test
+    void rowTheDatabaseRefuses_isRejectedWithItsError_nothingWritten() {
+        String table = db.uniqueName("client_leads_checked");
+        db.ddl("create table " + table + " (like client_leads including all);"
+                + " alter table " + table + " add constraint no_acme check (company not like 'Acme%');"
+                + " grant all on " + table + " to service_role;", table);
+        try {
+            Isolated iso = isolated();
+            WebhookHandler h = WebhookHandler.builder().writer(writer).secret(SECRET).workspace(iso.workspace())
+                    .table(table).clock(clock).build();
+            WebhookOutcome o = h.handle(iso.delivery("lead_interested.json"), SECRET);
+            assertThat(o.status()).isEqualTo(Status.REJECTED);
+            assertThat(o.cause()).isEqualTo(RejectCause.ROW_REJECTED);
+            assertThat(o.reason()).startsWith(table + " refused the row: 400 23514");
+            assertThat(db.sqlCount(table)).isZero();
+        } finally {
+            db.dropTable(table);
+        }
+    }
+
     // ---- webhook and backfill in both orders ---------------------------------------------------
 
     @Test
