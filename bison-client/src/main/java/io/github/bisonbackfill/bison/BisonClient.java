@@ -132,6 +132,11 @@ public final class BisonClient implements AutoCloseable {
      * 15 replies whatever {@code per_page} says; no page is skipped silently. Under a super-admin
      * key the session lock is held for the whole scan.
      *
+     * <p>With {@link ScanOptions.Builder#catchUp(long, long)} the scan reads pages in order only
+     * until one holds a reply id below the high-water mark minus the margin, verifying on every
+     * page that replies are listed newest first; where they are not, it reads every page and says
+     * why in {@link ScanResult#fallbackReason()}. Every workspace-safety check applies unchanged.
+     *
      * @param workspaceId the workspace
      * @param options     the scan's options
      * @return the scan

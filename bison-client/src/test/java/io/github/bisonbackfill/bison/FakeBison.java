@@ -65,6 +65,19 @@ final class FakeBison extends Dispatcher {
         return this;
     }
 
+    /** Lists a workspace's replies newest first (ids descending), as Email Bison appears to. */
+    FakeBison newestFirst(long workspaceId) {
+        List<Map<String, Object>> list = new ArrayList<>(replies.get(workspaceId));
+        list.sort((a, b) -> Long.compare(((Number) b.get("id")).longValue(), ((Number) a.get("id")).longValue()));
+        replies.put(workspaceId, list);
+        return this;
+    }
+
+    /** The ids of a workspace's replies in served order (interested or not). */
+    List<Long> servedIds(long workspaceId) {
+        return replies.get(workspaceId).stream().map(r -> ((Number) r.get("id")).longValue()).toList();
+    }
+
     FakeBison apiKey(String key, long workspaceId) {
         apiKeys.put(key, workspaceId);
         return this;

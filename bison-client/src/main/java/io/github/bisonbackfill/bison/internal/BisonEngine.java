@@ -123,13 +123,13 @@ public final class BisonEngine implements AutoCloseable {
         if (mode == KeyMode.API_USER_KEY) {
             ApiKey key = config.workspaceKeys().get(workspaceId);
             Workspace confirmed = verifyApiUserKey(workspaceId, key);
-            Scan scan = new Scan(new Guard(workspaceId, confirmed.name(), false), key, options.listener());
+            Scan scan = new Scan(new Guard(workspaceId, confirmed.name(), false), key, options);
             scan.run();
             return scan.result(started);
         }
         try (SessionLock.Lease ignored = lockSession()) {
             Scan scan = new Scan(new Guard(workspaceId, names.get(workspaceId), true), config.superAdminKey(),
-                    options.listener());
+                    options);
             scan.run();
             return scan.result(started);
         }
@@ -466,11 +466,18 @@ public final class BisonEngine implements AutoCloseable {
         private Long totalAtStart;
         private long totalAtEnd;
         private Long expectedTotal;
+        private long highestReplyId;
+        /** Non-null while the scan is a catch-up that has neither stopped nor fallen back. */
+        private CatchUp catchUp;
+        private boolean stoppedEarly;
+        private String fallbackReason;
 
-        Scan(Guard guard, ApiKey key, PageListener listener) {
+        Scan(Guard guard, ApiKey key, ScanOptions options) {
             this.guard = guard;
             this.key = key;
-            this.listener = listener;
+            this.listener = options.listener();
+            this.catchUp = options.catchUpThreshold().isPresent()
+                    ? new CatchUp(options.catchUpThreshold().getAsLong()) : null;
         }
 
         void run() {
@@ -483,7 +490,8 @@ public final class BisonEngine implements AutoCloseable {
             int lastPage = -1;
             boolean totalsRecheck = false;
             while (lastPage < 0 || next <= lastPage) {
-                List<RepliesPage> group = readGroup(next, lastPage, carried);
+                List<RepliesPage> group = catchUp != null ? readCatchUpGroup(next, lastPage, carried)
+                        : readGroup(next, lastPage, carried);
                 carried = null;
                 String violation = null;
                 if (guard.fenced) {
@@ -536,6 +544,64 @@ public final class BisonEngine implements AutoCloseable {
                 lastPage = group.stream().mapToInt(RepliesPage::lastPage).max().orElse(lastPage);
                 accept(group, lastPage);
                 next = group.get(group.size() - 1).page() + 1;
+                if (catchUp != null && catchUpStops(group)) {
+                    stoppedEarly = next <= lastPage;
+                    break;
+                }
+            }
+        }
+
+        /**
+         * Judges an accepted group of a catch-up: on broken order, switches to a full scan (the
+         * pages read so far stay accepted: they are proven, only their order was not as assumed).
+         *
+         * @return whether the catch-up is complete (a page of the group reached the threshold)
+         */
+        private boolean catchUpStops(List<RepliesPage> group) {
+            String broken = catchUp.check(group);
+            if (broken != null) {
+                fallbackReason = broken;
+                log.warn("workspace {} ({}) on {}: catch-up scan falls back to a full scan: {}", guard.workspaceId,
+                        guard.name, config.instanceName(), broken);
+                catchUp = null;
+                return false;
+            }
+            return group.stream().anyMatch(catchUp::reaches);
+        }
+
+        /**
+         * Reads one fence group of a catch-up: from {@code from}, in batches that double the pages
+         * read so far in this scan (1, 1, 2, 4, ... up to {@code pageParallelism}), until a page holds
+         * an id below the threshold, the group is full or the last page is read. Deciding on unproven
+         * pages is safe: the decision only limits what is read; the group is judged again once proven.
+         */
+        private List<RepliesPage> readCatchUpGroup(int from, int knownLast, RepliesPage carried) {
+            List<RepliesPage> group = new ArrayList<>();
+            int last = knownLast;
+            if (carried != null) {
+                group.add(carried);
+                last = Math.max(last, carried.lastPage());
+            }
+            int groupEnd = from + config.fenceGroupSize() - 1;
+            for (;;) {
+                if (group.stream().anyMatch(catchUp::reaches)) {
+                    return group;
+                }
+                int first = from + group.size();
+                int to = Math.min(groupEnd, last < 0 ? first : last);
+                if (first > to) {
+                    return group;
+                }
+                int batch = Math.max(1, Math.min(config.pageParallelism(), pagesRead + group.size()));
+                List<Integer> numbers = new ArrayList<>();
+                for (int p = first; p <= Math.min(to, first + batch - 1); p++) {
+                    numbers.add(p);
+                }
+                List<RepliesPage> pages = fetchPages(numbers);
+                group.addAll(pages);
+                for (RepliesPage page : pages) {
+                    last = Math.max(last, page.lastPage());
+                }
             }
         }
 
@@ -688,6 +754,9 @@ public final class BisonEngine implements AutoCloseable {
                 for (Reply reply : page.interested()) {
                     replies.putIfAbsent(reply.id(), reply);
                 }
+                for (long id : page.replyIds()) {
+                    highestReplyId = Math.max(highestReplyId, id);
+                }
                 if (totalAtStart == null) {
                     totalAtStart = page.total();
                 }
@@ -703,10 +772,12 @@ public final class BisonEngine implements AutoCloseable {
             KeyMode mode = guard.fenced ? KeyMode.SUPER_ADMIN_SWITCHING : KeyMode.API_USER_KEY;
             ScanResult result = new ScanResult(config.instanceName(), guard.workspaceId, name, mode,
                     new ArrayList<>(replies.values()), pagesRead, repliesSeen, totalAtStart == null ? 0 : totalAtStart,
-                    totalAtEnd, guard.detected, guard.recovered, true, Duration.ofNanos(System.nanoTime() - startedNanos));
-            log.debug("scanned workspace {} ({}) on {}: {} pages, {} replies, {} interested, violations {}/{} in {} ms",
-                    guard.workspaceId, name, config.instanceName(), pagesRead, repliesSeen, replies.size(),
-                    guard.detected, guard.recovered, result.duration().toMillis());
+                    totalAtEnd, guard.detected, guard.recovered, !stoppedEarly,
+                    Duration.ofNanos(System.nanoTime() - startedNanos), highestReplyId, fallbackReason);
+            log.debug("scanned workspace {} ({}) on {}: {} pages{}, {} replies, {} interested, violations {}/{} in {} ms",
+                    guard.workspaceId, name, config.instanceName(), pagesRead,
+                    stoppedEarly ? " (catch-up stopped early)" : fallbackReason != null ? " (catch-up fell back)" : "",
+                    repliesSeen, replies.size(), guard.detected, guard.recovered, result.duration().toMillis());
             return result;
         }
 

@@ -280,6 +280,32 @@ public final class SimulatedInstance {
     }
 
     /**
+     * Sets the order in which {@code GET /api/replies} serves the replies of every workspace of this
+     * instance, replacing earlier per-workspace settings. Default {@link ReplyOrder#NEWEST_FIRST}.
+     * Takes effect from the next request; ground-truth methods stay newest first.
+     *
+     * @param order the order
+     * @throws NullPointerException if {@code order} is {@code null}
+     */
+    public void replyOrder(ReplyOrder order) {
+        state.replyOrder(Objects.requireNonNull(order, "order"));
+    }
+
+    /**
+     * Sets the order in which {@code GET /api/replies} serves one workspace's replies, e.g.
+     * {@code replyOrder(37, ReplyOrder.SHUFFLED)} to make a catch-up scan of workspace 37 fall back
+     * to a full scan. Takes effect from the next request.
+     *
+     * @param workspaceId the workspace
+     * @param order       the order
+     * @throws IllegalArgumentException if the workspace does not exist
+     * @throws NullPointerException     if {@code order} is {@code null}
+     */
+    public void replyOrder(long workspaceId, ReplyOrder order) {
+        state.replyOrder(workspaceId, Objects.requireNonNull(order, "order"));
+    }
+
+    /**
      * The super-admin user's current workspace as the data endpoints see it now (after lag).
      *
      * @return the workspace id

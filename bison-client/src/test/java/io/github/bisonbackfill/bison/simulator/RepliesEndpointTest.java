@@ -91,6 +91,35 @@ class RepliesEndpointTest {
     }
 
     @Test
+    void replies_replyOrder_servesOldestFirstOrAStableShuffle_perWorkspace() throws Exception {
+        List<Long> truth = main.interestedReplies(37).stream().map(Reply::id).toList();
+        List<Long> ascending = new ArrayList<>(truth);
+        java.util.Collections.reverse(ascending);
+        try {
+            main.replyOrder(37, ReplyOrder.OLDEST_FIRST);
+            List<Long> oldest = readAll("status=interested&folder=all").stream().map(n -> n.get("id").asLong()).toList();
+            assertThat(oldest).isEqualTo(ascending);
+
+            main.replyOrder(37, ReplyOrder.SHUFFLED);
+            List<Long> shuffled = readAll("status=interested&folder=all").stream().map(n -> n.get("id").asLong()).toList();
+            List<Long> again = readAll("status=interested&folder=all").stream().map(n -> n.get("id").asLong()).toList();
+            assertThat(shuffled).as("stable between reads").isEqualTo(again);
+            assertThat(shuffled).containsExactlyInAnyOrderElementsOf(truth).isNotEqualTo(truth)
+                    .isNotEqualTo(ascending);
+            // Ground truth stays newest first; other workspaces are untouched.
+            assertThat(main.interestedReplies(37).stream().map(Reply::id).toList()).isEqualTo(truth);
+            main.switchUserTo(12);
+            List<Long> other = readAll("status=interested&folder=all").stream().map(n -> n.get("id").asLong()).toList();
+            assertThat(other).isEqualTo(main.interestedReplies(12).stream().map(Reply::id).toList());
+        } finally {
+            main.switchUserTo(37);
+            main.replyOrder(ReplyOrder.NEWEST_FIRST);
+        }
+        assertThat(readAll("status=interested&folder=all").stream().map(n -> n.get("id").asLong()).toList())
+                .isEqualTo(truth);
+    }
+
+    @Test
     void replies_interestedOneIsIgnored_andReturnsEveryReply() throws Exception {
         JsonNode body = ok(get(main.baseUrl(), "/api/replies?interested=1&folder=all", key));
         assertThat(body.get("meta").get("total").asInt()).isEqualTo(65);

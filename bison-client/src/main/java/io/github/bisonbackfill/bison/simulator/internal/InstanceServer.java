@@ -466,7 +466,7 @@ public final class InstanceServer implements AutoCloseable {
         if (leadId != null) {
             filter = filter.and(r -> r.lead() != null && r.lead().id() == leadId);
         }
-        List<SimReply> all = state.replies(workspaceId, filter);
+        List<SimReply> all = state.servedReplies(workspaceId, filter);
         int total = all.size();
         int lastPage = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
         int fromIdx = (page - 1) * PAGE_SIZE;

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
 import io.github.bisonbackfill.bison.Workspace;
+import io.github.bisonbackfill.bison.simulator.ReplyOrder;
 import io.github.bisonbackfill.bison.simulator.SimulatedUser;
 import io.github.bisonbackfill.bison.simulator.SimulatorCounters;
 
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +38,10 @@ public final class InstanceState {
     private final Map<Long, Instant> workspaceCreated = new LinkedHashMap<>();
     /** Replies per workspace, ids descending (newest first). */
     private final Map<Long, List<SimReply>> replies = new LinkedHashMap<>();
+    /** The order {@code GET /api/replies} serves, per workspace; absent means {@link #defaultOrder}. */
+    private final Map<Long, ReplyOrder> replyOrders = new HashMap<>();
+    private ReplyOrder defaultOrder = ReplyOrder.NEWEST_FIRST;
+    private final long seed;
     private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
     private final AtomicLong nextKeyId = new AtomicLong(1);
     private final ApiKey superAdminKey;
@@ -69,6 +76,7 @@ public final class InstanceState {
             throw new IllegalArgumentException("instance " + name + " needs at least one workspace");
         }
         this.name = name;
+        this.seed = seed;
         this.settings = settings;
         this.user = user;
         this.generator = new DataGenerator(seed, settings.dataAnchor());
@@ -170,6 +178,52 @@ public final class InstanceState {
             }
         }
         return out;
+    }
+
+    /**
+     * Filters the workspace's replies and puts them in the order {@code GET /api/replies} serves.
+     *
+     * @param workspaceId the workspace
+     * @param filter      the filter
+     * @return the matching replies, in served order
+     */
+    public synchronized List<SimReply> servedReplies(long workspaceId, Predicate<SimReply> filter) {
+        List<SimReply> out = replies(workspaceId, filter);
+        switch (replyOrders.getOrDefault(workspaceId, defaultOrder)) {
+            case NEWEST_FIRST -> { }
+            case OLDEST_FIRST -> Collections.reverse(out);
+            case SHUFFLED -> out.sort(Comparator.comparingLong(r -> mix(seed ^ r.id())));
+        }
+        return out;
+    }
+
+    /** A fixed bijective scramble of a long (SplitMix64's finaliser): a stable pseudo-random key. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Sets the served order of every workspace (replacing per-workspace settings).
+     *
+     * @param order the order
+     */
+    public synchronized void replyOrder(ReplyOrder order) {
+        defaultOrder = order;
+        replyOrders.clear();
+    }
+
+    /**
+     * Sets the served order of one workspace.
+     *
+     * @param workspaceId the workspace
+     * @param order       the order
+     * @throws IllegalArgumentException for an unknown workspace
+     */
+    public synchronized void replyOrder(long workspaceId, ReplyOrder order) {
+        repliesOf(workspaceId);
+        replyOrders.put(workspaceId, order);
     }
 
     /**
