@@ -185,7 +185,7 @@ public final class RunOptions {
          * <p>A catch-up is a new pass, not part of the store's current run: it gets a run id of its own,
          * reads every selected client whatever its status in the current run, and does not replace the
          * current run id, so an interrupted full run can still be resumed afterwards (clients the
-         * catch-up recorded are then read again by that resume). It cannot itself be resumed (combine
+         * catch-up recorded are then read again by that resume). It cannot itself be resumed (combining it
          * with {@link #resume(boolean)} is refused): running it again costs a page or two per client.
          * The full run stays the reconciliation of record; {@link BackfillOrchestrator#reconcile} always
          * reads every page.
