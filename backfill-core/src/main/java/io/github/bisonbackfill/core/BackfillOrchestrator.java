@@ -27,14 +27,12 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,9 +71,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * ones finish, and the error propagates; a resumed run continues from the checkpoints.
  *
  * <p><b>Done means done.</b> A client is {@link ClientOutcome#COMPLETED} (or
- * {@link ClientOutcome#COMPLETED_WITH_REJECTS}) only if every page was read and every unique lead
- * was acknowledged by Supabase or reported as rejected with a reason; only then is it marked
- * completed in the {@link CheckpointStore}.
+ * {@link ClientOutcome#COMPLETED_WITH_REJECTS}) only if every page was read (in a catch-up run:
+ * every page down to its high-water mark minus the margin) and every unique lead was acknowledged
+ * by Supabase or reported as rejected with a reason; only then is it marked completed in the
+ * {@link CheckpointStore}, with its new high-water mark.
+ *
+ * <p><b>Catch-up.</b> {@link RunOptions.Builder#sinceLast(boolean)} reads each client only down
+ * to its stored high-water mark, falling back to a full scan where the reply order does not hold;
+ * {@link ScanStats#mode()} reports which. The full run stays the reconciliation of record.
  *
  * <p>Immutable and thread-safe once built. It does not own the clients, the writer or the store:
  * close those yourself.
@@ -188,7 +191,10 @@ public final class BackfillOrchestrator {
      * ({@link CheckpointStore#beginRun}); {@link RunOptions#resume()} reuses the store's current run
      * and skips clients completed in it; a run of selected clients joins the current run (or starts
      * one if there is none), so re-running a failed client completes the run it belongs to. A dry
-     * run never writes to the store.
+     * run never writes to the store. A {@link RunOptions#sinceLast() since-last} (catch-up) run is a
+     * new pass: a fresh run id that does not become the store's current run, every selected client
+     * read whatever its status (from its high-water mark where it has one), so an interrupted full run
+     * can still be resumed after it.
      *
      * @param plan    the clients
      * @param options selection, dry run, resume, billing window
@@ -203,11 +209,13 @@ public final class BackfillOrchestrator {
         validate(plan);
         BackfillPlan selected = options.clients().isEmpty() ? plan : plan.only(options.clients());
         Instant startedAt = clock.instant();
-        Optional<String> current = options.resume() || !options.clients().isEmpty()
+        // A catch-up is a pass of its own: a fresh id, never the current run's, and it does not become
+        // the current run, so an interrupted full run stays resumable (RunOptions refuses resume + sinceLast).
+        Optional<String> current = !options.sinceLast() && (options.resume() || !options.clients().isEmpty())
                 ? checkpoints.currentRunId() : Optional.empty();
         boolean resumed = options.resume() && current.isPresent();
         String runId = current.orElseGet(() -> newRunId(startedAt));
-        if (current.isEmpty() && !options.dryRun()) {
+        if (current.isEmpty() && !options.dryRun() && !options.sinceLast()) {
             checkpoints.beginRun(runId);
         }
         List<ClientSpec> clients = selected.clients();
@@ -256,14 +264,26 @@ public final class BackfillOrchestrator {
         WriteStats writeStats = null;
         ClientReport report;
         try {
-            if (!dryRun) {
+            if (!dryRun || options.sinceLast()) {
                 previousHighWater = checkpoints.get(key).map(ClientCheckpoint::highWaterReplyId).orElse(null);
+            }
+            if (!dryRun) {
                 checkpoints.put(new ClientCheckpoint(key, runId, CheckpointStatus.IN_PROGRESS, 0, clock.instant(),
                         previousHighWater));
             }
-            ScanResult scan = scan(spec, lane, true);
+            ScanOptions.Builder scanOptions = ScanOptions.builder();
+            String fullScanReason = null;
+            if (options.sinceLast()) {
+                if (previousHighWater != null) {
+                    scanOptions.catchUp(previousHighWater, options.catchUpMargin());
+                } else {
+                    fullScanReason = "since-last run: no high-water mark stored for this client (it has not"
+                            + " completed a run yet), so every page was read";
+                }
+            }
+            ScanResult scan = scan(spec, lane, scanOptions, true);
             workspaceName = scan.workspaceName();
-            scanStats = ScanStats.from(scan);
+            scanStats = ScanStats.from(scan, scanOptions.build(), fullScanReason);
             warnAboutScan(key, spec, scan);
             LeadDedupResult dedup = LeadDedup.apply(scan.replies());
             dedupStats = DedupStats.from(dedup);
@@ -284,12 +304,14 @@ public final class BackfillOrchestrator {
                             + writeStats.rejects().size() + " rejected, " + writeStats.duplicatesDropped()
                             + " dropped as duplicates; run the client again");
                 }
-                Reconciliation reconciliation = countAfterWrite(key, spec, dedup);
+                // Only a scan of every page knows the workspace's distinct emails; after a catch-up that
+                // stopped early, reconcile() (a full scan) is the comparison.
+                Reconciliation reconciliation = scan.fullScan() ? countAfterWrite(key, spec, dedup) : null;
                 BillingCounts billing = window == null ? null : billingCounts(spec, scan, dedup, window, false);
                 ClientOutcome outcome = dedupStats.rejected() + writeStats.rejects().size() == 0
                         ? ClientOutcome.COMPLETED : ClientOutcome.COMPLETED_WITH_REJECTS;
                 checkpoints.put(new ClientCheckpoint(key, runId, CheckpointStatus.COMPLETED, writeStats.rowsWritten(),
-                        clock.instant(), highWater(previousHighWater, rows, writeStats)));
+                        clock.instant(), highWater(previousHighWater, scan)));
                 report = new ClientReport(key, workspaceName, outcome, scanStats, dedupStats, writeStats, reconciliation,
                         billing, Duration.between(start, clock.instant()), null);
             }
@@ -312,10 +334,9 @@ public final class BackfillOrchestrator {
         return report;
     }
 
-    private ScanResult scan(ClientSpec spec, Lanes.Lane lane, boolean withProgress) {
+    private ScanResult scan(ClientSpec spec, Lanes.Lane lane, ScanOptions.Builder options, boolean withProgress) {
         BisonClient client = instances.get(spec.instance()).client();
         ClientKey key = spec.key();
-        ScanOptions.Builder options = ScanOptions.builder();
         if (withProgress) {
             AtomicInteger interested = new AtomicInteger();
             options.listener(p -> listener.pageRead(new ProgressEvent.PageRead(key, p.page(), p.lastPage(),
@@ -347,6 +368,9 @@ public final class BackfillOrchestrator {
             warn(key, scan.violationsDetected() + " workspace-context violation(s) detected and "
                     + scan.violationsRecovered() + " recovered by re-reading: another actor is switching this user");
         }
+        if (scan.fellBack()) {
+            warn(key, "catch-up fell back to a full scan (every page read): " + scan.fallbackReason());
+        }
     }
 
     private UpsertResult write(ClientKey key, List<ClientLeadRow> rows) {
@@ -376,16 +400,18 @@ public final class BackfillOrchestrator {
         }
     }
 
-    private static Long highWater(Long previous, List<ClientLeadRow> rows, WriteStats write) {
-        Set<Long> rejected = new HashSet<>();
-        write.rejects().forEach(r -> rejected.add(r.bisonReplyId()));
-        long max = previous == null ? Long.MIN_VALUE : previous;
-        for (ClientLeadRow row : rows) {
-            if (!rejected.contains(row.bisonReplyId())) {
-                max = Math.max(max, row.bisonReplyId());
-            }
+    /**
+     * The mark after a complete write: the highest reply id the scan read (its position in Email
+     * Bison's newest-first list, see {@link ScanResult#highestReplyId()}), never below the previous
+     * mark (ids only grow); unchanged when the scan saw no reply. Rows rejected by the dedup or by
+     * Supabase do not hold it back: they are listed in the report, and reading them again would
+     * reject them again.
+     */
+    private static Long highWater(Long previous, ScanResult scan) {
+        if (scan.highestReplyId() == 0) {
+            return previous;
         }
-        return max == Long.MIN_VALUE ? null : max;
+        return previous == null ? scan.highestReplyId() : Math.max(previous, scan.highestReplyId());
     }
 
     // ---------------------------------------------------------------------------- reconcile
@@ -409,7 +435,7 @@ public final class BackfillOrchestrator {
         Instant checkedAt = clock.instant();
         List<ClientReconciliation> out = lanes().run(plan.clients(), (spec, index, lane) -> {
             try {
-                ScanResult scan = scan(spec, lane, false);
+                ScanResult scan = scan(spec, lane, ScanOptions.builder(), false);
                 LeadDedupResult dedup = LeadDedup.apply(scan.replies());
                 long rows = countRows(spec.name());
                 Long stat = null;
@@ -476,7 +502,7 @@ public final class BackfillOrchestrator {
         validate(plan);
         List<ClientBilling> out = lanes().run(plan.clients(), (spec, index, lane) -> {
             try {
-                ScanResult scan = scan(spec, lane, false);
+                ScanResult scan = scan(spec, lane, ScanOptions.builder(), false);
                 LeadDedupResult dedup = LeadDedup.apply(scan.replies());
                 List<BillingCounts> counts = new ArrayList<>(ws.size());
                 for (BillingWindow w : ws) {
@@ -580,6 +606,7 @@ public final class BackfillOrchestrator {
          * @throws IllegalArgumentException if {@code name} differs from the client's instance name, is
          *                                  registered already, or {@code baseUrl} is not an absolute
          *                                  http(s) URL
+         * @see #instance(BisonClient)
          */
         public Builder instance(String name, BisonClient client, String baseUrl) {
             Objects.requireNonNull(name, "name");
@@ -606,6 +633,19 @@ public final class BackfillOrchestrator {
             }
             instances.put(name, new InstanceBinding(name, client, uri));
             return this;
+        }
+
+        /**
+         * Registers an Email Bison instance under the client's own name and base URL:
+         * {@code instance(client.instanceName(), client, client.baseUrl())}.
+         *
+         * @param client the instance's client (not closed by the orchestrator)
+         * @return this builder
+         * @throws IllegalArgumentException if an instance of that name is registered already
+         */
+        public Builder instance(BisonClient client) {
+            Objects.requireNonNull(client, "client");
+            return instance(client.instanceName(), client, client.baseUrl());
         }
 
         /**
@@ -746,7 +786,7 @@ public final class BackfillOrchestrator {
          */
         public BackfillOrchestrator build() {
             if (instances.isEmpty()) {
-                throw new IllegalStateException("at least one instance is required: .instance(name, bisonClient, baseUrl)");
+                throw new IllegalStateException("at least one instance is required: .instance(bisonClient)");
             }
             if (writer == null) {
                 throw new IllegalStateException("writer is required: .writer(supabaseWriter)");

@@ -11,9 +11,12 @@ import java.util.Objects;
  * @param status           its status in that run
  * @param rowsWritten      rows acknowledged by Supabase in that run
  * @param updatedAt        when it was recorded
- * @param highWaterReplyId the highest reply id known to be written for this client, for a later
- *                         catch-up scan; {@code null} when unknown. The orchestrator sets it only
- *                         from a completed client, and carries it over from earlier runs
+ * @param highWaterReplyId where a later catch-up ({@link RunOptions.Builder#sinceLast(boolean)})
+ *                         starts: the highest reply id read by the scans of this client that
+ *                         completed ({@code max} of the previous mark and
+ *                         {@link io.github.bisonbackfill.bison.ScanResult#highestReplyId()});
+ *                         {@code null} when the client never completed. The orchestrator sets it
+ *                         only from a completed client, and carries it over from earlier runs
  */
 public record ClientCheckpoint(ClientKey client, String runId, CheckpointStatus status, long rowsWritten,
                                Instant updatedAt, Long highWaterReplyId) {

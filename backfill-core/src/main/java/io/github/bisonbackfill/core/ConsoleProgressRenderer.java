@@ -146,6 +146,15 @@ public final class ConsoleProgressRenderer implements ProgressListener {
             }
         }
         if (r.scan() != null) {
+            ScanStats scan = r.scan();
+            if (scan.mode() == ScanMode.CATCH_UP) {
+                b.append(", catch-up from reply ").append(scan.highWaterMark()).append(" (").append(scan.pagesRead())
+                        .append(scan.pagesRead() == 1 ? " page)" : " pages)");
+            } else if (scan.mode() == ScanMode.CATCH_UP_FELL_BACK) {
+                b.append(", catch-up fell back to a full scan: ").append(scan.modeReason());
+            } else if (scan.modeReason() != null) {
+                b.append(", full scan: ").append(scan.modeReason());
+            }
             if (r.scan().drift() != 0) {
                 b.append(", scan drift ").append(r.scan().drift() > 0 ? "+" : "").append(r.scan().drift());
             }

@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.core;
 
+import io.github.bisonbackfill.bison.KeyMode;
 import io.github.bisonbackfill.supabase.PostgrestError;
 import io.github.bisonbackfill.supabase.RejectedRow;
 import io.github.bisonbackfill.supabase.UpsertResult;
@@ -22,6 +23,41 @@ class BackfillReportTest {
         assertThat(json).contains("\"startedAt\" : \"2025-11-02T09:30:00Z\"", "\"duration\" : \"PT3.1S\"",
                 "\"zone\" : \"America/Los_Angeles\"", "\"month\" : \"2025-10\"", "\"NO_AT_SIGN\" : 1",
                 "\"outcome\" : \"COMPLETED_WITH_REJECTS\"", "\"code\" : \"23505\"");
+    }
+
+    @Test
+    void json_roundTrip_keepsTheScanModeOfCatchUps() {
+        BackfillReport r = new BackfillReport("catch-up-1", Reports.START, Reports.START.plusSeconds(2), false,
+                List.of(Reports.caughtUp(), Reports.fellBack(), Reports.completed()));
+        String json = r.toJson();
+        assertThat(BackfillReport.fromJson(json)).isEqualTo(r);
+        assertThat(json).contains("\"mode\" : \"CATCH_UP\"", "\"highWaterMark\" : 4180", "\"catchUpThreshold\" : 3180",
+                "\"highestReplyId\" : 4203", "\"mode\" : \"CATCH_UP_FELL_BACK\"",
+                "\"modeReason\" : \"reply 1014 on page 2 is not below reply 1013 read earlier on page 1\"",
+                "\"mode\" : \"FULL\"");
+    }
+
+    @Test
+    void fromJson_reportWrittenBeforeScanModes_readsAsFullScans() {
+        String json = Reports.run().toJson().replace("\"mode\" : \"FULL\",", "");
+        assertThat(json).doesNotContain("\"mode\"");
+        ScanStats scan = BackfillReport.fromJson(json).clients().get(0).scan();
+        assertThat(scan.mode()).isEqualTo(ScanMode.FULL);
+        assertThat(scan.highWaterMark()).isNull();
+    }
+
+    @Test
+    void scanStats_modeThatContradictsTheOtherFields_isRefused() {
+        Duration d = Duration.ofMillis(5);
+        assertThatThrownBy(() -> new ScanStats(KeyMode.API_USER_KEY, 1, 1, 1, 1, 1, 0, 0, false, d, ScanMode.FULL,
+                null, null, 5, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fullScan true");
+        assertThatThrownBy(() -> new ScanStats(KeyMode.API_USER_KEY, 1, 1, 1, 1, 1, 0, 0, false, d, ScanMode.CATCH_UP,
+                null, null, 5, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need a highWaterMark");
+        assertThatThrownBy(() -> new ScanStats(KeyMode.API_USER_KEY, 1, 1, 1, 1, 1, 0, 0, true, d, ScanMode.FULL,
+                9L, 0L, 5, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not have");
+        assertThatThrownBy(() -> new ScanStats(KeyMode.API_USER_KEY, 1, 1, 1, 1, 1, 0, 0, true, d,
+                ScanMode.CATCH_UP_FELL_BACK, 9L, 0L, 5, " ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fallback reason");
     }
 
     @Test

@@ -49,6 +49,18 @@ class ConsoleProgressRendererTest {
     }
 
     @Test
+    void catchUps_sayHowTheWorkspaceWasRead() {
+        renderer.clientFinished(new ProgressEvent.ClientFinished(Reports.caughtUp(), 1, 2, t0));
+        renderer.clientFinished(new ProgressEvent.ClientFinished(Reports.fellBack(), 2, 2, t0));
+        assertThat(lines()).containsExactly(
+                "[1/2] agency-main/37 (Harbor Insurance): COMPLETED in 0.6 s: 30 interested, 3 leads, 3 written, "
+                        + "0 rejected, catch-up from reply 4180 (2 pages)",
+                "[2/2] agency-2/12 (O'Brien & Sons, LLC): COMPLETED in 1.5 s: 210 interested, 150 leads, 150 written, "
+                        + "0 rejected, catch-up fell back to a full scan: reply 1014 on page 2 is not below reply 1013 "
+                        + "read earlier on page 1");
+    }
+
+    @Test
     void failedClient_andRunSummary() {
         renderer.clientFinished(new ProgressEvent.ClientFinished(Reports.failed(), 2, 3, t0));
         renderer.runFinished(new ProgressEvent.RunFinished(Reports.run(), t0));

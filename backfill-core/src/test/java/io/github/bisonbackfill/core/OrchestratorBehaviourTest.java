@@ -126,8 +126,9 @@ class OrchestratorBehaviourTest {
         assertThat(cp.status()).isEqualTo(CheckpointStatus.COMPLETED);
         assertThat(cp.runId()).isEqualTo(report.runId());
         assertThat(cp.rowsWritten()).isEqualTo(unique);
-        assertThat(cp.highWaterReplyId()).isLessThanOrEqualTo(maxId)
-                .isEqualTo(LeadsTable.expected(truth).values().stream().mapToLong(Long::longValue).max().orElseThrow());
+        // The position in the newest-first list a catch-up starts from: the highest id the scan read.
+        assertThat(cp.highWaterReplyId()).isEqualTo(maxId).isEqualTo(c.scan().highestReplyId());
+        assertThat(c.scan().mode()).isEqualTo(ScanMode.FULL);
     }
 
     @Test

@@ -21,7 +21,7 @@ final class Reports {
 
     static ClientReport completed() {
         ScanStats scan = new ScanStats(KeyMode.SUPER_ADMIN_SWITCHING, 7, 97, 90, 97, 100, 1, 1, true,
-                Duration.ofMillis(2500));
+                Duration.ofMillis(2500), ScanMode.FULL, null, null, 4180, null);
         DedupStats dedup = new DedupStats(80, 8, Map.of(RejectReason.NO_AT_SIGN, 1, RejectReason.BLANK, 1),
                 List.of(new RejectedReply(5, "u5", RejectReason.NO_AT_SIGN, "reply 5: no usable email"),
                         new RejectedReply(6, null, RejectReason.BLANK, "reply 6: no usable email")));
@@ -30,6 +30,25 @@ final class Reports {
         BillingWindow w = BillingWindow.month(YearMonth.of(2025, 10), ZoneId.of("America/Los_Angeles"));
         return new ClientReport(HARBOR, "Harbor Insurance", ClientOutcome.COMPLETED_WITH_REJECTS, scan, dedup, write,
                 new Reconciliation(80, 79, 90L), new BillingCounts(w, 12, 10, 10L, 12L), Duration.ofMillis(3100), null);
+    }
+
+    /** A catch-up that stopped after 2 pages: 3 new leads, no reconciliation (needs a full scan). */
+    static ClientReport caughtUp() {
+        ScanStats scan = new ScanStats(KeyMode.API_USER_KEY, 2, 30, 30, 210, 210, 0, 0, false,
+                Duration.ofMillis(400), ScanMode.CATCH_UP, 4180L, 3180L, 4203, null);
+        return new ClientReport(HARBOR, "Harbor Insurance", ClientOutcome.COMPLETED, scan,
+                new DedupStats(3, 27, Map.of(), List.of()), new WriteStats(3, 3, 1, 0, 0, List.of()), null, null,
+                Duration.ofMillis(600), null);
+    }
+
+    /** A catch-up that found the order broken and read every page. */
+    static ClientReport fellBack() {
+        ScanStats scan = new ScanStats(KeyMode.API_USER_KEY, 9, 210, 210, 210, 210, 0, 0, true,
+                Duration.ofMillis(900), ScanMode.CATCH_UP_FELL_BACK, 2050L, 1050L, 2071,
+                "reply 1014 on page 2 is not below reply 1013 read earlier on page 1");
+        return new ClientReport(OBRIEN, "O'Brien & Sons, LLC", ClientOutcome.COMPLETED, scan,
+                new DedupStats(150, 60, Map.of(), List.of()), new WriteStats(150, 150, 6, 0, 0, List.of()),
+                new Reconciliation(150, 150, null), null, Duration.ofMillis(1500), null);
     }
 
     static ClientReport failed() {

@@ -230,6 +230,18 @@ public final class BisonClient implements AutoCloseable {
         return config.instanceName();
     }
 
+    /**
+     * Returns the configured base URL as normalised by the builder: scheme and host lower-cased, port
+     * and path kept, without a trailing slash and without the {@code /api} suffix the library adds
+     * (e.g. {@code "https://send.agency.example"} for {@code "HTTPS://Send.Agency.example/api/"}).
+     * It contains no credential. Useful to derive inbox links or to register the instance elsewhere.
+     *
+     * @return the base URL, never {@code null}
+     */
+    public String baseUrl() {
+        return config.baseUri().toString();
+    }
+
     /** Returns how many HTTP attempts this client has started, retries and safety checks included. */
     public int requestsSent() {
         return engine.requestsSent();

@@ -55,6 +55,22 @@ class BuilderTest {
     }
 
     @Test
+    void baseUrl_returnsTheNormalisedUrlWithoutApi() {
+        try (BisonClient client = BisonClient.builder().baseUrl(" HTTPS://Send.Agency.example/api/ ").superAdminKey("1|abc")
+                .build()) {
+            assertThat(client.baseUrl()).isEqualTo("https://send.agency.example");
+        }
+        try (BisonClient client = BisonClient.builder().baseUrl("https://send.agency.example:8443/bison")
+                .workspaceKey(37, "2|secret-key").build()) {
+            assertThat(client.baseUrl()).isEqualTo("https://send.agency.example:8443/bison")
+                    .doesNotContain("secret-key");
+        }
+        try (BisonClient client = BisonClient.builder().baseUrl("http://127.0.0.1:9000/").superAdminKey("1|abc").build()) {
+            assertThat(client.baseUrl()).isEqualTo("http://127.0.0.1:9000");
+        }
+    }
+
+    @Test
     void baseUrl_withTrailingApi_isNotDoubled() throws Exception {
         server.enqueue(FakeBison.json(200, Map.of("data", java.util.List.of(Map.of("id", 1, "name", "HQ")))));
         try (BisonClient client = BisonClient.builder().baseUrl(server.url("/api/").toString()).superAdminKey("1|abc")
