@@ -199,7 +199,13 @@ public final class BisonJson {
         return lead(object(root, "data"));
     }
 
-    /** Maps {@code GET /api/users}: {@code data.id} required, {@code data.team} optional. */
+    /**
+     * Maps {@code GET /api/users}: {@code data.id} required; the current workspace from
+     * {@code data.team}, else Laravel Jetstream's {@code data.current_team} /
+     * {@code data.current_team_id} (the read-back's shape is inferred, not documented). Sources that
+     * disagree prove nothing: the workspace is then unknown, which verification treats as "not the
+     * target".
+     */
     public CurrentUser currentUser(JsonNode root) {
         JsonNode data = object(root, "data");
         Long userId = longOrNull(data, "id");
@@ -208,9 +214,21 @@ public final class BisonJson {
         }
         JsonNode team = data.get("team");
         if (team == null || !team.isObject()) {
+            team = data.get("current_team");
+        }
+        Long teamId = null;
+        String teamName = null;
+        if (team != null && team.isObject()) {
+            teamId = longOrNull(team, "id");
+            teamName = text(team, "name");
+        }
+        Long currentTeamId = longOrNull(data, "current_team_id");
+        if (teamId == null) {
+            teamId = currentTeamId;
+        } else if (currentTeamId != null && !currentTeamId.equals(teamId)) {
             return new CurrentUser(userId, null, null);
         }
-        return new CurrentUser(userId, longOrNull(team, "id"), text(team, "name"));
+        return new CurrentUser(userId, teamId, teamName);
     }
 
     /** Maps {@code GET /api/workspaces/v1.1}. */
