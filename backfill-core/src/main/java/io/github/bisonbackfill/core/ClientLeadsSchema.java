@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The {@code client_leads} schema script shipped with the library
@@ -33,7 +34,26 @@ public final class ClientLeadsSchema {
     /** The session setting that lets the script drop the legacy unique {@code (bison_reply_id)}. */
     public static final String DROP_LEGACY_REPLY_ID_UNIQUE_SETTING = "bison_backfill.drop_legacy_reply_id_unique";
 
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,29}");
+
     private ClientLeadsSchema() {
+    }
+
+    /**
+     * The script for a table of another name in the {@code public} schema (e.g. one table per
+     * environment or per test). Every object the script names after the table (constraints, the guard
+     * function and trigger) is renamed with it, so several such tables coexist in one database.
+     *
+     * @param table a lower-case unquoted identifier of at most 30 characters (so that derived names stay within PostgreSQL's 63; {@code [a-z_][a-z0-9_]*})
+     * @return the SQL text
+     * @throws IllegalArgumentException if {@code table} is not such an identifier
+     */
+    public static String sql(String table) {
+        if (table == null || !IDENTIFIER.matcher(table).matches()) {
+            throw new IllegalArgumentException("table name must be a lower-case unquoted identifier of at most 30"
+                    + " characters ([a-z_][a-z0-9_]*), got: " + (table == null ? "null" : "'" + table + "'"));
+        }
+        return sql().replace(TABLE, table);
     }
 
     /**

@@ -56,4 +56,24 @@ class ClientLeadsSchemaTest {
                 .endsWith(sql);
         assertThat(sql).contains("current_setting('" + ClientLeadsSchema.DROP_LEGACY_REPLY_ID_UNIQUE_SETTING + "', true)");
     }
+
+    @Test
+    void sqlForAnotherTable_renamesTheTableAndEveryObjectNamedAfterIt() {
+        String renamed = ClientLeadsSchema.sql("leads_staging");
+        assertThat(renamed).doesNotContain("client_leads")
+                .contains("create table public.leads_staging (")
+                .contains("create trigger zz_leads_staging_bison_backfill_guard")
+                .contains("public.leads_staging_bison_backfill_guard()");
+        assertThat(renamed.replace("leads_staging", "client_leads")).isEqualTo(sql);
+    }
+
+    @Test
+    void sqlForAnotherTable_rejectsNamesThatAreNotPlainIdentifiers() {
+        for (String bad : new String[]{"Leads", "leads; drop table x", "1leads", "", "a".repeat(31), "public.leads"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClientLeadsSchema.sql(bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identifier");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClientLeadsSchema.sql(null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,0 +1,765 @@
+package io.github.bisonbackfill.core;
+
+import io.github.bisonbackfill.bison.BisonClient;
+import io.github.bisonbackfill.bison.KeyMode;
+import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.bison.ScanOptions;
+import io.github.bisonbackfill.bison.ScanResult;
+import io.github.bisonbackfill.core.internal.Lanes;
+import io.github.bisonbackfill.supabase.BatchProgress;
+import io.github.bisonbackfill.supabase.Filter;
+import io.github.bisonbackfill.supabase.Resolution;
+import io.github.bisonbackfill.supabase.SupabaseWriter;
+import io.github.bisonbackfill.supabase.UpsertOptions;
+import io.github.bisonbackfill.supabase.UpsertResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copies the interested leads of many clients (Email Bison workspaces on one or more instances) into
+ * the {@code client_leads} table: scan (workspace-safe {@link BisonClient}) → {@link LeadDedup} →
+ * {@link ClientLeadMapper} → idempotent upsert ({@link SupabaseWriter}) → checkpoint, with progress
+ * events, a JSON-serialisable {@link BackfillReport}, reconciliation and billing counts.
+ *
+ * <pre>{@code
+ * BackfillOrchestrator orchestrator = BackfillOrchestrator.builder()
+ *     .instance("alpha", bisonAlpha, "https://send.agency.example")   // name = bisonAlpha.instanceName()
+ *     .writer(supabaseWriter)
+ *     .checkpointStore(CheckpointStore.file(Path.of("backfill-checkpoint.json")))
+ *     .listener(ConsoleProgressRenderer.builder().build())
+ *     .build();
+ * BackfillPlan plan = BackfillPlan.of(new ClientSpec("Harbor Insurance", "alpha", 37));
+ * BackfillReport report = orchestrator.run(plan);
+ * BackfillReport again  = orchestrator.run(plan, RunOptions.builder().resume(true).build());
+ * ReconciliationReport check = orchestrator.reconcile(plan);
+ * }</pre>
+ *
+ * <p><b>Scheduling.</b> Instances run in parallel. Within an instance, clients are taken in plan
+ * order in batches of {@link Builder#clientsPerBatch(int)} that are in flight together; a batch
+ * ends before the next starts. Workspaces read with an api-user key are scanned concurrently, at
+ * most {@link Builder#parallelScans(int)} at once per instance; workspaces read with the super-admin
+ * key serialise on the client's session lock (one user has one current workspace), while the next
+ * client's read overlaps the previous client's write.
+ *
+ * <p><b>Isolation.</b> Any {@link RuntimeException} of one client (bad or revoked key, an
+ * unprovable workspace, a writer error, a checkpoint that cannot be written) makes that client
+ * {@link ClientOutcome#FAILED} with the exception's type and redacted message; the others go on.
+ * An {@link Error} (or a listener throwing one) stops the run: no further client starts, running
+ * ones finish, and the error propagates; a resumed run continues from the checkpoints.
+ *
+ * <p><b>Done means done.</b> A client is {@link ClientOutcome#COMPLETED} (or
+ * {@link ClientOutcome#COMPLETED_WITH_REJECTS}) only if every page was read and every unique lead
+ * was acknowledged by Supabase or reported as rejected with a reason; only then is it marked
+ * completed in the {@link CheckpointStore}.
+ *
+ * <p>Immutable and thread-safe once built. It does not own the clients, the writer or the store:
+ * close those yourself.
+ */
+public final class BackfillOrchestrator {
+    private static final Logger LOG = LoggerFactory.getLogger(BackfillOrchestrator.class);
+
+    /** Default destination table: {@value ClientLeadsSchema#TABLE}. */
+    public static final String DEFAULT_TABLE = ClientLeadsSchema.TABLE;
+
+    /**
+     * Default clients of one instance in flight at once: 6, the production procedure's batch size.
+     * Each in-flight client holds its replies and rows in memory (a few MB for thousands of leads),
+     * so the batch bounds memory too; with super-admin keys a batch is what lets one client's write
+     * overlap the next client's read, which needs only 2, and 6 leaves room for api-user keys.
+     */
+    public static final int DEFAULT_CLIENTS_PER_BATCH = 6;
+
+    /**
+     * Default api-user-key workspaces of one instance scanned at once: 3. Such reads need no switch
+     * and no lock, so they may run in parallel; each key is already limited by the
+     * {@link BisonClient} (10 requests/s, 4 pages at once by default), and Email Bison publishes no
+     * instance-wide limit (third-party claims: 100–3,000 requests/minute). Three keys at the default
+     * rate stay under 1,800 requests/minute, the middle of those claims; a stricter server answers
+     * 429, which the client honours, so a lower value only matters for politeness.
+     */
+    public static final int DEFAULT_PARALLEL_SCANS = 3;
+
+    /**
+     * Default pause between two client starts on one instance: none. The production procedure slept
+     * 10 s between clients (and 2 s after each switch) in the hope that the workspace context had
+     * settled; here the safety comes from the {@link BisonClient}'s session lock, its verified switch
+     * (with its own settle delay, paid once per switch) and its page fences, which prove every page
+     * belongs to the workspace asked for. A sleep adds nothing to correctness; set one only to spread
+     * load on a busy instance.
+     */
+    public static final Duration DEFAULT_DELAY_BETWEEN_CLIENTS = Duration.ZERO;
+
+    /** Default pause between two batches of one instance: none, for the reason given at {@link #DEFAULT_DELAY_BETWEEN_CLIENTS}. */
+    public static final Duration DEFAULT_DELAY_BETWEEN_BATCHES = Duration.ZERO;
+
+    /**
+     * Default for fetching Email Bison's {@code interested} statistic in {@link #reconcile} and
+     * {@link #billing}: {@code true}. It is informational (it counts replies, not leads) and costs one
+     * call per client and window, plus a workspace switch under a super-admin key.
+     */
+    public static final boolean DEFAULT_BISON_STATS = true;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, InstanceBinding> instances;
+    private final SupabaseWriter writer;
+    private final String table;
+    private final int clientsPerBatch;
+    private final int parallelScans;
+    private final Duration delayBetweenClients;
+    private final Duration delayBetweenBatches;
+    private final CheckpointStore checkpoints;
+    private final ProgressListener listener;
+    private final Clock clock;
+    private final ClientLeadMapper mapper;
+    private final boolean bisonStats;
+
+    private record InstanceBinding(String name, BisonClient client, URI baseUrl) {
+    }
+
+    private BackfillOrchestrator(Builder b) {
+        this.instances = Map.copyOf(b.instances);
+        this.writer = b.writer;
+        this.table = b.table;
+        this.clientsPerBatch = b.clientsPerBatch;
+        this.parallelScans = b.parallelScans;
+        this.delayBetweenClients = b.delayBetweenClients;
+        this.delayBetweenBatches = b.delayBetweenBatches;
+        this.checkpoints = b.checkpoints != null ? b.checkpoints : CheckpointStore.inMemory();
+        this.listener = ProgressListener.composite(b.listeners);
+        this.clock = b.clock;
+        this.mapper = ClientLeadMapper.builder().clock(b.clock).build();
+        this.bisonStats = b.bisonStats;
+    }
+
+    /** A builder; {@link Builder#instance} (at least one) and {@link Builder#writer} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The checkpoint store this orchestrator records into (the in-memory default if none was set). */
+    public CheckpointStore checkpointStore() {
+        return checkpoints;
+    }
+
+    // ---------------------------------------------------------------------------------- run
+
+    /**
+     * Backfills every client of the plan: {@code run(plan, RunOptions.defaults())}.
+     *
+     * @param plan the clients
+     * @return the report, one entry per client in plan order
+     * @throws IllegalArgumentException if a client names an unknown instance
+     * @throws CheckpointException      if the checkpoint store cannot start the run
+     */
+    public BackfillReport run(BackfillPlan plan) {
+        return run(plan, RunOptions.defaults());
+    }
+
+    /**
+     * Backfills the plan's clients (all, or those selected in {@code options}).
+     *
+     * <p>Run ids: a full run that does not resume starts a fresh run id in the checkpoint store
+     * ({@link CheckpointStore#beginRun}); {@link RunOptions#resume()} reuses the store's current run
+     * and skips clients completed in it; a run of selected clients joins the current run (or starts
+     * one if there is none), so re-running a failed client completes the run it belongs to. A dry
+     * run never writes to the store.
+     *
+     * @param plan    the clients
+     * @param options selection, dry run, resume, billing window
+     * @return the report, one entry per selected client in plan order
+     * @throws IllegalArgumentException if a client names an unknown instance, or a selected name is
+     *                                  not in the plan
+     * @throws CheckpointException      if the checkpoint store cannot start the run
+     */
+    public BackfillReport run(BackfillPlan plan, RunOptions options) {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(options, "options");
+        validate(plan);
+        BackfillPlan selected = options.clients().isEmpty() ? plan : plan.only(options.clients());
+        Instant startedAt = clock.instant();
+        Optional<String> current = options.resume() || !options.clients().isEmpty()
+                ? checkpoints.currentRunId() : Optional.empty();
+        boolean resumed = options.resume() && current.isPresent();
+        String runId = current.orElseGet(() -> newRunId(startedAt));
+        if (current.isEmpty() && !options.dryRun()) {
+            checkpoints.beginRun(runId);
+        }
+        List<ClientSpec> clients = selected.clients();
+        int of = clients.size();
+        listener.runStarted(new ProgressEvent.RunStarted(runId, of, options.dryRun(), resumed, clock.instant()));
+
+        List<ClientSpec> toRun = new ArrayList<>();
+        Map<ClientSpec, ClientReport> skipped = new LinkedHashMap<>();
+        for (ClientSpec c : clients) {
+            Optional<ClientCheckpoint> cp = resumed ? checkpoints.get(c.key()) : Optional.empty();
+            if (cp.isPresent() && cp.get().completedIn(runId)) {
+                skipped.put(c, new ClientReport(c.key(), null, ClientOutcome.SKIPPED_ALREADY_DONE, null, null, null,
+                        null, null, Duration.ZERO, null));
+            } else {
+                toRun.add(c);
+            }
+        }
+        for (ClientSpec c : skipped.keySet()) {
+            listener.clientFinished(new ProgressEvent.ClientFinished(skipped.get(c), clients.indexOf(c) + 1, of,
+                    clock.instant()));
+        }
+        List<ClientReport> ran = lanes().run(toRun,
+                (client, index, lane) -> runClient(client, clients.indexOf(client) + 1, of, lane, runId, options),
+                client -> new ClientReport(client.key(), null, ClientOutcome.NOT_RUN, null, null, null, null, null,
+                        Duration.ZERO, null));
+        List<ClientReport> reports = new ArrayList<>(of);
+        for (ClientSpec c : clients) {
+            ClientReport r = skipped.get(c);
+            reports.add(r != null ? r : ran.get(toRun.indexOf(c)));
+        }
+        BackfillReport report = new BackfillReport(runId, startedAt, clock.instant(), options.dryRun(), reports);
+        listener.runFinished(new ProgressEvent.RunFinished(report, clock.instant()));
+        return report;
+    }
+
+    private ClientReport runClient(ClientSpec spec, int index, int of, Lanes.Lane lane, String runId, RunOptions options) {
+        ClientKey key = spec.key();
+        InstanceBinding inst = instances.get(spec.instance());
+        boolean dryRun = options.dryRun();
+        Instant start = clock.instant();
+        listener.clientStarted(new ProgressEvent.ClientStarted(key, index, of, start));
+        Long previousHighWater = null;
+        String workspaceName = null;
+        ScanStats scanStats = null;
+        DedupStats dedupStats = null;
+        WriteStats writeStats = null;
+        ClientReport report;
+        try {
+            if (!dryRun) {
+                previousHighWater = checkpoints.get(key).map(ClientCheckpoint::highWaterReplyId).orElse(null);
+                checkpoints.put(new ClientCheckpoint(key, runId, CheckpointStatus.IN_PROGRESS, 0, clock.instant(),
+                        previousHighWater));
+            }
+            ScanResult scan = scan(spec, lane, true);
+            workspaceName = scan.workspaceName();
+            scanStats = ScanStats.from(scan);
+            warnAboutScan(key, spec, scan);
+            LeadDedupResult dedup = LeadDedup.apply(scan.replies());
+            dedupStats = DedupStats.from(dedup);
+            List<ClientLeadRow> rows = mapper.mapAll(dedup.leads(),
+                    new SourceWorkspace(scan.instance(), inst.baseUrl(), spec.workspaceId(), spec.name()));
+            BillingWindow window = options.billing().orElse(null);
+            if (dryRun) {
+                BillingCounts billing = window == null ? null : new BillingCounts(window,
+                        window.countReplies(scan.replies()), window.countLeads(dedup.leads()), null, null);
+                report = new ClientReport(key, workspaceName, ClientOutcome.DRY_RUN, scanStats, dedupStats, null, null,
+                        billing, Duration.between(start, clock.instant()), null);
+            } else {
+                UpsertResult upsert = write(key, rows);
+                writeStats = WriteStats.from(upsert);
+                if (!writeStats.complete()) {
+                    throw new BackfillException("write of " + key + " is incomplete: " + writeStats.rowsSubmitted()
+                            + " rows submitted, " + writeStats.rowsWritten() + " acknowledged, "
+                            + writeStats.rejects().size() + " rejected, " + writeStats.duplicatesDropped()
+                            + " dropped as duplicates; run the client again");
+                }
+                Reconciliation reconciliation = countAfterWrite(key, spec, dedup);
+                BillingCounts billing = window == null ? null : billingCounts(spec, scan, dedup, window, false);
+                ClientOutcome outcome = dedupStats.rejected() + writeStats.rejects().size() == 0
+                        ? ClientOutcome.COMPLETED : ClientOutcome.COMPLETED_WITH_REJECTS;
+                checkpoints.put(new ClientCheckpoint(key, runId, CheckpointStatus.COMPLETED, writeStats.rowsWritten(),
+                        clock.instant(), highWater(previousHighWater, rows, writeStats)));
+                report = new ClientReport(key, workspaceName, outcome, scanStats, dedupStats, writeStats, reconciliation,
+                        billing, Duration.between(start, clock.instant()), null);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("client {} failed", key, e);
+            ErrorInfo error = ErrorInfo.from(e);
+            if (!dryRun) {
+                try {
+                    checkpoints.put(new ClientCheckpoint(key, runId, CheckpointStatus.FAILED,
+                            writeStats == null ? 0 : writeStats.rowsWritten(), clock.instant(), previousHighWater));
+                } catch (RuntimeException cpe) {
+                    // The client already failed; its report says why. A stale IN_PROGRESS is re-run on resume.
+                    LOG.warn("cannot record the failure of {} in the checkpoint store: {}", key, ErrorInfo.from(cpe).message());
+                }
+            }
+            report = new ClientReport(key, workspaceName, ClientOutcome.FAILED, scanStats, dedupStats, writeStats, null,
+                    null, Duration.between(start, clock.instant()), error);
+        }
+        listener.clientFinished(new ProgressEvent.ClientFinished(report, index, of, clock.instant()));
+        return report;
+    }
+
+    private ScanResult scan(ClientSpec spec, Lanes.Lane lane, boolean withProgress) {
+        BisonClient client = instances.get(spec.instance()).client();
+        ClientKey key = spec.key();
+        ScanOptions.Builder options = ScanOptions.builder();
+        if (withProgress) {
+            AtomicInteger interested = new AtomicInteger();
+            options.listener(p -> listener.pageRead(new ProgressEvent.PageRead(key, p.page(), p.lastPage(),
+                    interested.addAndGet(p.interestedOnPage()), clock.instant())));
+        }
+        if (client.keyModeFor(spec.workspaceId()) == KeyMode.SUPER_ADMIN_SWITCHING) {
+            // Serialised by the client's session lock; a permit here would only idle api-key lanes.
+            return client.scanInterestedReplies(spec.workspaceId(), options.build());
+        }
+        Semaphore permits = lane.scanPermits();
+        permits.acquireUninterruptibly();
+        try {
+            return client.scanInterestedReplies(spec.workspaceId(), options.build());
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void warnAboutScan(ClientKey key, ClientSpec spec, ScanResult scan) {
+        if (scan.workspaceName() != null && !scan.workspaceName().equals(spec.name())) {
+            warn(key, "Email Bison names workspace " + spec.workspaceId() + " '" + scan.workspaceName()
+                    + "'; its rows are written under the plan's client name '" + spec.name() + "'");
+        }
+        if (scan.drifted()) {
+            warn(key, "replies changed during the scan (meta.total " + scan.totalAtStart() + " -> " + scan.totalAtEnd()
+                    + "); a reply that arrived meanwhile may be picked up by the next run");
+        }
+        if (scan.violationsDetected() > 0) {
+            warn(key, scan.violationsDetected() + " workspace-context violation(s) detected and "
+                    + scan.violationsRecovered() + " recovered by re-reading: another actor is switching this user");
+        }
+    }
+
+    private UpsertResult write(ClientKey key, List<ClientLeadRow> rows) {
+        AtomicInteger batch = new AtomicInteger();
+        AtomicLong acknowledged = new AtomicLong();
+        UpsertOptions options = UpsertOptions.builder()
+                .onConflict(ClientLeadsSchema.CONFLICT_COLUMNS.toArray(String[]::new))
+                .resolution(Resolution.MERGE_DUPLICATES)
+                .listener((BatchProgress p) -> listener.batchWritten(new ProgressEvent.BatchWritten(key,
+                        batch.incrementAndGet(), p.batchRows(), acknowledged.addAndGet(p.acknowledged()), rows.size(),
+                        clock.instant())))
+                .build();
+        return writer.upsert(table, rows, options);
+    }
+
+    private Reconciliation countAfterWrite(ClientKey key, ClientSpec spec, LeadDedupResult dedup) {
+        try {
+            Reconciliation r = new Reconciliation(dedup.leads().size(), countRows(spec.name()), null);
+            if (!r.matches()) {
+                warn(key, "Supabase holds " + r.supabaseRows() + " rows for '" + spec.name() + "' but Email Bison has "
+                        + r.bisonDistinctEmails() + " distinct interested emails (difference " + r.difference() + ")");
+            }
+            return r;
+        } catch (RuntimeException e) {
+            warn(key, "rows written, but counting them failed: " + ErrorInfo.from(e).message());
+            return null;
+        }
+    }
+
+    private static Long highWater(Long previous, List<ClientLeadRow> rows, WriteStats write) {
+        Set<Long> rejected = new HashSet<>();
+        write.rejects().forEach(r -> rejected.add(r.bisonReplyId()));
+        long max = previous == null ? Long.MIN_VALUE : previous;
+        for (ClientLeadRow row : rows) {
+            if (!rejected.contains(row.bisonReplyId())) {
+                max = Math.max(max, row.bisonReplyId());
+            }
+        }
+        return max == Long.MIN_VALUE ? null : max;
+    }
+
+    // ---------------------------------------------------------------------------- reconcile
+
+    /**
+     * Compares, per client, the distinct normalised interested emails in Email Bison (a fresh scan
+     * through the same workspace-safe client, deduplicated with {@link LeadDedup}) with the rows in
+     * Supabase whose {@code workspace_name} is the client's name (exact count). Zero tolerance:
+     * {@link Reconciliation#matches()} only when equal. Email Bison's own {@code interested}
+     * statistic (replies, not leads) is added when {@link Builder#bisonStats(boolean)} is on, over the
+     * days from the earliest interested reply to today. A client that cannot be compared is listed
+     * with its error; the others go on. Writes nothing.
+     *
+     * @param plan the clients
+     * @return per client, in plan order
+     * @throws IllegalArgumentException if a client names an unknown instance
+     */
+    public ReconciliationReport reconcile(BackfillPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        validate(plan);
+        Instant checkedAt = clock.instant();
+        List<ClientReconciliation> out = lanes().run(plan.clients(), (spec, index, lane) -> {
+            try {
+                ScanResult scan = scan(spec, lane, false);
+                LeadDedupResult dedup = LeadDedup.apply(scan.replies());
+                long rows = countRows(spec.name());
+                Long stat = null;
+                if (bisonStats) {
+                    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+                    LocalDate first = scan.replies().stream().map(Reply::dateReceived).filter(Objects::nonNull)
+                            .min(Comparator.naturalOrder()).map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC))
+                            .orElse(today);
+                    // One day of margin each side: the zone of Email Bison's stats dates is undocumented.
+                    stat = interestedStat(spec, first.minusDays(1), today.plusDays(1));
+                }
+                return new ClientReconciliation(spec.key(), scan.workspaceName(),
+                        new Reconciliation(dedup.leads().size(), rows, stat), null);
+            } catch (RuntimeException e) {
+                return new ClientReconciliation(spec.key(), null, null, ErrorInfo.from(e));
+            }
+        }, spec -> new ClientReconciliation(spec.key(), null, null,
+                new ErrorInfo(InterruptedException.class.getName(), "not reached: the check was interrupted")));
+        return new ReconciliationReport(checkedAt, out);
+    }
+
+    // ------------------------------------------------------------------------------ billing
+
+    /**
+     * Billing counts of a calendar month in an IANA zone: the whole month, plus the month to date
+     * (up to this orchestrator's clock) when the clock is inside that month.
+     *
+     * @param plan  the clients
+     * @param month the month
+     * @param zone  the zone its days are reckoned in, e.g. {@code America/Los_Angeles}
+     * @return per client and window
+     * @throws IllegalArgumentException if a client names an unknown instance
+     */
+    public BillingReport billing(BackfillPlan plan, YearMonth month, ZoneId zone) {
+        Objects.requireNonNull(month, "month");
+        Objects.requireNonNull(zone, "zone");
+        BillingWindow whole = BillingWindow.month(month, zone);
+        Instant now = clock.instant();
+        if (YearMonth.from(now.atZone(zone)).equals(month)) {
+            return billing(plan, List.of(whole, BillingWindow.monthToDate(now, zone)));
+        }
+        return billing(plan, List.of(whole));
+    }
+
+    /**
+     * Counts interested leads per client in each half-open window {@code [start, end)}: Supabase rows
+     * with {@code date_received} inside (exact count with {@code gte}/{@code lt} filters), and from a
+     * fresh Email Bison scan the interested replies and the unique leads whose winning reply falls
+     * inside (the same rule as the rows). Email Bison's {@code interested} statistic for the window's
+     * local days is added when {@link Builder#bisonStats(boolean)} is on (its own zone is
+     * undocumented, so it may differ near the boundaries). Writes nothing.
+     *
+     * @param plan    the clients
+     * @param windows the windows, at least one
+     * @return per client and window
+     * @throws IllegalArgumentException if {@code windows} is empty or a client names an unknown instance
+     */
+    public BillingReport billing(BackfillPlan plan, List<BillingWindow> windows) {
+        Objects.requireNonNull(plan, "plan");
+        List<BillingWindow> ws = List.copyOf(windows);
+        if (ws.isEmpty()) {
+            throw new IllegalArgumentException("billing needs at least one window");
+        }
+        validate(plan);
+        List<ClientBilling> out = lanes().run(plan.clients(), (spec, index, lane) -> {
+            try {
+                ScanResult scan = scan(spec, lane, false);
+                LeadDedupResult dedup = LeadDedup.apply(scan.replies());
+                List<BillingCounts> counts = new ArrayList<>(ws.size());
+                for (BillingWindow w : ws) {
+                    counts.add(billingCounts(spec, scan, dedup, w, bisonStats));
+                }
+                return new ClientBilling(spec.key(), counts, null);
+            } catch (RuntimeException e) {
+                return new ClientBilling(spec.key(), List.of(), ErrorInfo.from(e));
+            }
+        }, spec -> new ClientBilling(spec.key(), List.of(),
+                new ErrorInfo(InterruptedException.class.getName(), "not reached: the count was interrupted")));
+        return new BillingReport(ws, out);
+    }
+
+    private BillingCounts billingCounts(ClientSpec spec, ScanResult scan, LeadDedupResult dedup, BillingWindow w,
+                                        boolean withStat) {
+        long rows = writer.count(table, Filter.eq("workspace_name", spec.name()), Filter.gte("date_received", w.start()),
+                Filter.lt("date_received", w.end()));
+        Long stat = withStat ? interestedStat(spec, w.firstDay(), w.lastDay()) : null;
+        return new BillingCounts(w, w.countReplies(scan.replies()), w.countLeads(dedup.leads()), rows, stat);
+    }
+
+    private Long interestedStat(ClientSpec spec, LocalDate first, LocalDate last) {
+        try {
+            return instances.get(spec.instance()).client().stats(spec.workspaceId(), first, last).interested();
+        } catch (RuntimeException e) {
+            // Informational only: the comparison stands without it.
+            LOG.warn("Email Bison stats of {} for {}..{} unavailable: {}", spec.key(), first, last,
+                    ErrorInfo.from(e).message());
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    private long countRows(String workspaceName) {
+        return writer.count(table, Filter.eq("workspace_name", workspaceName));
+    }
+
+    private Lanes lanes() {
+        return new Lanes(clientsPerBatch, parallelScans, delayBetweenClients, delayBetweenBatches);
+    }
+
+    private void warn(ClientKey key, String message) {
+        listener.clientWarning(new ProgressEvent.ClientWarning(key, message, clock.instant()));
+    }
+
+    private void validate(BackfillPlan plan) {
+        List<String> problems = new ArrayList<>();
+        for (ClientSpec c : plan.clients()) {
+            if (!instances.containsKey(c.instance())) {
+                problems.add("client '" + c.name() + "' names unknown instance '" + c.instance() + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid backfill plan: " + String.join("; ", problems)
+                    + " (configured instances: " + new TreeSet<>(instances.keySet()) + ")");
+        }
+    }
+
+    private static String newRunId(Instant at) {
+        return at.truncatedTo(ChronoUnit.SECONDS) + "-" + String.format(Locale.ROOT, "%04x", RANDOM.nextInt(0x10000));
+    }
+
+    @Override
+    public String toString() {
+        return "BackfillOrchestrator[instances=" + new TreeSet<>(instances.keySet()) + ", table=" + table
+                + ", clientsPerBatch=" + clientsPerBatch + ", parallelScans=" + parallelScans + ", checkpoints="
+                + checkpoints + "]";
+    }
+
+    // ------------------------------------------------------------------------------ builder
+
+    /** Mutable builder of {@link BackfillOrchestrator}; not thread-safe. */
+    public static final class Builder {
+        private final Map<String, InstanceBinding> instances = new LinkedHashMap<>();
+        private SupabaseWriter writer;
+        private String table = DEFAULT_TABLE;
+        private int clientsPerBatch = DEFAULT_CLIENTS_PER_BATCH;
+        private int parallelScans = DEFAULT_PARALLEL_SCANS;
+        private Duration delayBetweenClients = DEFAULT_DELAY_BETWEEN_CLIENTS;
+        private Duration delayBetweenBatches = DEFAULT_DELAY_BETWEEN_BATCHES;
+        private CheckpointStore checkpoints;
+        private final List<ProgressListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private boolean bisonStats = DEFAULT_BISON_STATS;
+
+        private Builder() {
+        }
+
+        /**
+         * Registers an Email Bison instance (required, at least one). {@code name} is how plans refer
+         * to it, and must equal {@code client.instanceName()}, which is written to
+         * {@code bison_instance} (part of a unique key, so it must stay stable across runs).
+         *
+         * @param name    the instance name
+         * @param client  its client (not closed by the orchestrator)
+         * @param baseUrl its base URL, e.g. {@code https://send.agency.example}: scheme, host and port
+         *                make the {@code bison_conversation_url} inbox links
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} differs from the client's instance name, is
+         *                                  registered already, or {@code baseUrl} is not an absolute
+         *                                  http(s) URL
+         */
+        public Builder instance(String name, BisonClient client, String baseUrl) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            if (!name.equals(client.instanceName())) {
+                throw new IllegalArgumentException("instance name '" + name + "' differs from the BisonClient's instanceName '"
+                        + client.instanceName() + "', which rows record as bison_instance; build the client with"
+                        + " .instanceName(\"" + name + "\")");
+            }
+            if (instances.containsKey(name)) {
+                throw new IllegalArgumentException("instance '" + name + "' is registered twice");
+            }
+            URI uri;
+            try {
+                uri = URI.create(baseUrl.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("baseUrl of instance '" + name + "' is not a URL: " + e.getMessage(), e);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl of instance '" + name
+                        + "' must be an absolute http(s) URL with a host, got: " + uri.getScheme() + "://" + uri.getHost());
+            }
+            instances.put(name, new InstanceBinding(name, client, uri));
+            return this;
+        }
+
+        /**
+         * The Supabase writer (required; not closed by the orchestrator).
+         *
+         * @param writer the writer
+         * @return this builder
+         */
+        public Builder writer(SupabaseWriter writer) {
+            this.writer = Objects.requireNonNull(writer, "writer");
+            return this;
+        }
+
+        /**
+         * The destination table; default {@link #DEFAULT_TABLE}. It must have the
+         * {@code client_leads} schema ({@link ClientLeadsSchema#sql(String)}).
+         *
+         * @param table the table name
+         * @return this builder
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder table(String table) {
+            if (Objects.requireNonNull(table, "table").isBlank()) {
+                throw new IllegalArgumentException("table must not be blank");
+            }
+            this.table = table;
+            return this;
+        }
+
+        /**
+         * Clients of one instance in flight at once; default {@link #DEFAULT_CLIENTS_PER_BATCH}.
+         *
+         * @param clients at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder clientsPerBatch(int clients) {
+            if (clients < 1) {
+                throw new IllegalArgumentException("clientsPerBatch must be at least 1, got " + clients);
+            }
+            this.clientsPerBatch = clients;
+            return this;
+        }
+
+        /**
+         * Api-user-key workspaces of one instance scanned at once; default
+         * {@link #DEFAULT_PARALLEL_SCANS}. Super-admin scans serialise on the session lock regardless.
+         *
+         * @param scans at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder parallelScans(int scans) {
+            if (scans < 1) {
+                throw new IllegalArgumentException("parallelScans must be at least 1, got " + scans);
+            }
+            this.parallelScans = scans;
+            return this;
+        }
+
+        /**
+         * Pause between two client starts on one instance; default
+         * {@link #DEFAULT_DELAY_BETWEEN_CLIENTS} (none: correctness does not depend on it).
+         *
+         * @param delay zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder delayBetweenClients(Duration delay) {
+            this.delayBetweenClients = nonNegative(delay, "delayBetweenClients");
+            return this;
+        }
+
+        /**
+         * Pause between two batches of one instance; default {@link #DEFAULT_DELAY_BETWEEN_BATCHES}.
+         *
+         * @param delay zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder delayBetweenBatches(Duration delay) {
+            this.delayBetweenBatches = nonNegative(delay, "delayBetweenBatches");
+            return this;
+        }
+
+        /**
+         * Where client progress is recorded for resuming. Default: {@link CheckpointStore#inMemory()},
+         * one per orchestrator: resuming works within the process, and the library writes no file
+         * unasked. Use {@link CheckpointStore#file(java.nio.file.Path)} to survive a crash.
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder checkpointStore(CheckpointStore store) {
+            this.checkpoints = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Adds a progress listener (repeatable; default none). Listeners are called from worker
+         * threads; a {@link RuntimeException} they throw is logged and ignored.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(ProgressListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The clock of event times, report times, run ids, {@code last_synced_at} and month-to-date
+         * windows; default {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Whether {@link #reconcile} and {@link #billing} fetch Email Bison's {@code interested}
+         * statistic; default {@link #DEFAULT_BISON_STATS}.
+         *
+         * @param fetch whether to fetch it
+         * @return this builder
+         */
+        public Builder bisonStats(boolean fetch) {
+            this.bisonStats = fetch;
+            return this;
+        }
+
+        /**
+         * @return the orchestrator
+         * @throws IllegalStateException if no instance or no writer is configured
+         */
+        public BackfillOrchestrator build() {
+            if (instances.isEmpty()) {
+                throw new IllegalStateException("at least one instance is required: .instance(name, bisonClient, baseUrl)");
+            }
+            if (writer == null) {
+                throw new IllegalStateException("writer is required: .writer(supabaseWriter)");
+            }
+            return new BackfillOrchestrator(this);
+        }
+
+        private static Duration nonNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.github.bisonbackfill.core;
+
+import io.github.bisonbackfill.bison.BisonAuthException;
+import io.github.bisonbackfill.bison.BisonClient;
+import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.bison.simulator.BisonSimulator;
+import io.github.bisonbackfill.bison.simulator.Endpoint;
+import io.github.bisonbackfill.bison.simulator.RecordedRequest;
+import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The orchestrator's contract on a calm simulator (24 clients on 2 instances, api-user keys) and the
+ * real PostgREST: isolation, dry run, single-client re-run, plan validation, the monotonic guard.
+ */
+class OrchestratorBehaviourTest {
+    private BisonSimulator sim;
+    private LeadsTable table;
+    private final Map<String, String> keys = new HashMap<>();
+    private final List<BisonClient> clients = new ArrayList<>();
+    private final List<ClientSpec> specs = new ArrayList<>();
+    private CheckpointStore store;
+    private BackfillOrchestrator orchestrator;
+    private BackfillPlan plan;
+
+    @BeforeEach
+    void start() {
+        sim = BisonSimulator.builder().seed(77)
+                .instance("east", i -> i.generatedWorkspaces(12, 25, 5))
+                .instance("west", i -> i.generatedWorkspaces(12, 25, 5)).start();
+        table = new LeadsTable();
+        store = CheckpointStore.inMemory();
+        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                .checkpointStore(store).bisonStats(false);
+        for (SimulatedInstance instance : sim.instances()) {
+            BisonClient.Builder b = LeadsTable.client(instance, Duration.ZERO);
+            instance.workspaces().forEach(ws -> {
+                String key = instance.mintApiUserKey(ws.id());
+                keys.put(instance.name() + "/" + ws.id(), key);
+                b.workspaceKey(ws.id(), key);
+                // Both instances generate the same names: the plan's client names tell them apart.
+                specs.add(new ClientSpec(instance.name() + ": " + ws.name(), instance.name(), ws.id()));
+            });
+            BisonClient client = b.build();
+            clients.add(client);
+            builder.instance(instance.name(), client, instance.baseUrl());
+        }
+        orchestrator = builder.build();
+        plan = BackfillPlan.of(specs);
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(BisonClient::close);
+        table.close();
+        sim.close();
+    }
+
+    private void assertTableMatchesGroundTruth(ClientSpec spec) {
+        SimulatedInstance instance = sim.instance(spec.instance());
+        assertThat(table.replyIdsByEmail(spec.name())).as(spec.key().toString())
+                .isEqualTo(LeadsTable.expected(instance.interestedReplies(spec.workspaceId())));
+    }
+
+    @Test
+    void revokedKey_failsThatClientOnly_theOthersComplete_andTheReportSaysWhyWithoutTheKey() {
+        ClientSpec victim = specs.get(5);
+        String key = keys.get(victim.instance() + "/" + victim.workspaceId());
+        sim.instance(victim.instance()).revokeKey(key);
+
+        BackfillReport report = orchestrator.run(plan);
+
+        assertThat(report.clients()).hasSize(24);
+        ClientReport failed = report.clients().get(5);
+        assertThat(failed.outcome()).isEqualTo(ClientOutcome.FAILED);
+        assertThat(failed.error().type()).isEqualTo(BisonAuthException.class.getName());
+        assertThat(failed.error().message()).contains("401");
+        assertThat(report.count(ClientOutcome.FAILED)).isEqualTo(1);
+        assertThat(report.count(ClientOutcome.COMPLETED) + report.count(ClientOutcome.COMPLETED_WITH_REJECTS))
+                .isEqualTo(23);
+        assertThat(report.succeeded()).isFalse();
+        assertThat(table.replyIdsByEmail(victim.name())).isEmpty();
+        specs.stream().filter(s -> s != victim).forEach(this::assertTableMatchesGroundTruth);
+        assertThat(store.get(victim.key())).get().extracting(ClientCheckpoint::status).isEqualTo(CheckpointStatus.FAILED);
+
+        String json = report.toJson();
+        for (String k : keys.values()) {
+            assertThat(json).doesNotContain(k.substring(k.indexOf('|') + 1));
+        }
+        assertThat(json).doesNotContainIgnoringCase("bearer ").doesNotContain(table.db.serviceRoleKey());
+        BackfillReport back = BackfillReport.fromJson(json);
+        assertThat(back.clients().get(5).error()).isEqualTo(failed.error());
+        assertThat(back.clients().get(0).write().rowsWritten()).isEqualTo(report.clients().get(0).write().rowsWritten());
+    }
+
+    @Test
+    void completedClient_reportsEveryStep_andTheCheckpointHasItsHighWaterMark() {
+        BackfillPlan one = plan.only(java.util.Set.of(specs.get(0).name()));
+        BackfillReport report = orchestrator.run(one);
+
+        ClientReport c = report.clients().get(0);
+        List<Reply> truth = sim.instance("east").interestedReplies(specs.get(0).workspaceId());
+        assertThat(c.outcome()).isIn(ClientOutcome.COMPLETED, ClientOutcome.COMPLETED_WITH_REJECTS);
+        assertThat(c.scan().interestedReplies()).isEqualTo(truth.size());
+        assertThat(c.scan().fullScan()).isTrue();
+        int unique = LeadsTable.expected(truth).size();
+        assertThat(c.dedup().uniqueLeads()).isEqualTo(unique);
+        assertThat(c.write().rowsSubmitted()).isEqualTo(unique);
+        assertThat(c.write().rowsWritten()).isEqualTo(unique);
+        assertThat(c.reconciliation().matches()).isTrue();
+        assertThat(c.reconciliation().supabaseRows()).isEqualTo(unique);
+        long maxId = truth.stream().mapToLong(Reply::id).max().orElseThrow();
+        ClientCheckpoint cp = store.get(specs.get(0).key()).orElseThrow();
+        assertThat(cp.status()).isEqualTo(CheckpointStatus.COMPLETED);
+        assertThat(cp.runId()).isEqualTo(report.runId());
+        assertThat(cp.rowsWritten()).isEqualTo(unique);
+        assertThat(cp.highWaterReplyId()).isLessThanOrEqualTo(maxId)
+                .isEqualTo(LeadsTable.expected(truth).values().stream().mapToLong(Long::longValue).max().orElseThrow());
+    }
+
+    @Test
+    void dryRun_readsDedupsAndMaps_butWritesNoRowAndNoCheckpoint() {
+        BackfillReport report = orchestrator.run(plan, RunOptions.builder().dryRun(true).build());
+
+        assertThat(report.dryRun()).isTrue();
+        assertThat(report.clients()).allSatisfy(c -> {
+            assertThat(c.outcome()).isEqualTo(ClientOutcome.DRY_RUN);
+            assertThat(c.write()).isNull();
+            SimulatedInstance instance = sim.instance(c.client().instance());
+            assertThat(c.dedup().uniqueLeads())
+                    .isEqualTo(LeadsTable.expected(instance.interestedReplies(c.client().workspaceId())).size());
+        });
+        assertThat(table.count()).isZero();
+        assertThat(store.currentRunId()).isEmpty();
+        assertThat(store.all()).isEmpty();
+    }
+
+    @Test
+    void singleClientRerun_readsAndWritesOnlyThatClient_andJoinsTheCurrentRun() {
+        BackfillReport first = orchestrator.run(plan);
+        assertThat(first.succeeded()).isTrue();
+        ClientSpec target = specs.get(17);
+        table.sql("delete from " + table.name + " where workspace_name = '" + target.name().replace("'", "''") + "'");
+        sim.clearRequestLog();
+
+        BackfillReport again = orchestrator.run(plan, RunOptions.builder().client(target.name()).build());
+
+        assertThat(again.runId()).isEqualTo(first.runId());
+        assertThat(again.clients()).singleElement().satisfies(c -> {
+            assertThat(c.client()).isEqualTo(target.key());
+            assertThat(c.outcome()).isIn(ClientOutcome.COMPLETED, ClientOutcome.COMPLETED_WITH_REJECTS);
+        });
+        assertTableMatchesGroundTruth(target);
+        List<RecordedRequest> pages = sim.requestLog().stream().filter(r -> r.endpoint() == Endpoint.REPLIES).toList();
+        assertThat(pages).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.instance()).isEqualTo(target.instance());
+            assertThat(r.workspaceId()).isEqualTo(target.workspaceId());
+        });
+        assertThat(store.all()).allMatch(cp -> cp.completedIn(first.runId()));
+    }
+
+    @Test
+    void olderReplyAfterANewerOne_changesNothing_throughTheOrchestrator() {
+        ClientSpec spec = specs.get(2);
+        SimulatedInstance instance = sim.instance(spec.instance());
+        // A lead with several interested replies (the simulator guarantees one per workspace).
+        Map<String, List<Reply>> byEmail = new HashMap<>();
+        for (Reply r : instance.interestedReplies(spec.workspaceId())) {
+            LeadDedup.apply(List.of(r)).leads().forEach(l -> byEmail.computeIfAbsent(l.email(), k -> new ArrayList<>()).add(r));
+        }
+        Map.Entry<String, List<Reply>> repeated = byEmail.entrySet().stream().filter(e -> e.getValue().size() > 1)
+                .findFirst().orElseThrow();
+        String email = repeated.getKey();
+        long newest = repeated.getValue().stream().mapToLong(Reply::id).max().orElseThrow();
+        long older = repeated.getValue().stream().mapToLong(Reply::id).filter(id -> id != newest).max().orElseThrow();
+        BackfillPlan one = BackfillPlan.of(spec);
+
+        orchestrator.run(one);
+        assertThat(table.replyIdsByEmail(spec.name())).containsEntry(email, newest);
+        String where = " where workspace_name = '" + spec.name().replace("'", "''") + "' and lead_email = '"
+                + email.replace("'", "''") + "'";
+        String before = table.sql("select updated_at || '|' || coalesce(email_subject, '') || '|' || date_received from "
+                + table.name + where);
+
+        // The newest reply disappears from Email Bison: the next scan's winner is the older one.
+        assertThat(instance.removeReply(newest)).isTrue();
+        BackfillReport second = orchestrator.run(one);
+
+        assertThat(second.clients().get(0).outcome()).isIn(ClientOutcome.COMPLETED, ClientOutcome.COMPLETED_WITH_REJECTS);
+        assertThat(second.clients().get(0).write().rowsWritten()).isPositive();
+        assertThat(older).isLessThan(newest);
+        assertThat(table.replyIdsByEmail(spec.name())).containsEntry(email, newest);
+        assertThat(table.sql("select updated_at || '|' || coalesce(email_subject, '') || '|' || date_received from "
+                + table.name + where)).isEqualTo(before);
+    }
+
+    @Test
+    void planValidation_namesTheOffendingClients() {
+        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("Acme", "east", 1), new ClientSpec("Acme", "west", 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Acme' appears twice");
+        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("Acme", "east", 1), new ClientSpec("ACME", "west", 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ only in case");
+        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("A", "east", 1), new ClientSpec("B", "east", 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("east/1 is planned twice");
+        assertThatThrownBy(() -> new ClientSpec(" Acme", "east", 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("whitespace");
+        assertThatThrownBy(() -> BackfillPlan.of(List.of())).isInstanceOf(IllegalArgumentException.class);
+
+        BackfillPlan unknown = BackfillPlan.of(new ClientSpec("Harbor Insurance", "north", 7), specs.get(0));
+        assertThatThrownBy(() -> orchestrator.run(unknown)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("client 'Harbor Insurance' names unknown instance 'north'")
+                .hasMessageContaining("[east, west]");
+        assertThatThrownBy(() -> orchestrator.reconcile(unknown)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> orchestrator.run(plan, RunOptions.builder().client("Nobody").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Nobody'");
+        assertThat(table.count()).isZero();
+        assertThat(sim.requestLog()).noneMatch(r -> r.endpoint() == Endpoint.REPLIES);
+
+        BisonClient east = clients.get(0);
+        assertThatThrownBy(() -> BackfillOrchestrator.builder().instance("alpha", east, "https://x.example"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".instanceName(\"alpha\")");
+        assertThatThrownBy(() -> BackfillOrchestrator.builder().instance("east", east, "https://x.example").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("writer is required");
+        assertThat(Objects.requireNonNull(orchestrator.toString())).doesNotContain(keys.values().iterator().next());
+    }
+}
