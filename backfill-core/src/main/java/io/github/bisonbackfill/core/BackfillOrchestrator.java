@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * BackfillOrchestrator orchestrator = BackfillOrchestrator.builder()
- *     .instance("alpha", bisonAlpha, "https://send.agency.example")   // name = bisonAlpha.instanceName()
+ *     .instance(bisonAlpha)                        // plans name it bisonAlpha.instanceName()
  *     .writer(supabaseWriter)
  *     .checkpointStore(CheckpointStore.file(Path.of("backfill-checkpoint.json")))
  *     .listener(ConsoleProgressRenderer.builder().build())
@@ -593,30 +593,11 @@ public final class BackfillOrchestrator {
         private Builder() {
         }
 
-        /**
-         * Registers an Email Bison instance (required, at least one). {@code name} is how plans refer
-         * to it, and must equal {@code client.instanceName()}, which is written to
-         * {@code bison_instance} (part of a unique key, so it must stay stable across runs).
-         *
-         * @param name    the instance name
-         * @param client  its client (not closed by the orchestrator)
-         * @param baseUrl its base URL, e.g. {@code https://send.agency.example}: scheme, host and port
-         *                make the {@code bison_conversation_url} inbox links
-         * @return this builder
-         * @throws IllegalArgumentException if {@code name} differs from the client's instance name, is
-         *                                  registered already, or {@code baseUrl} is not an absolute
-         *                                  http(s) URL
-         * @see #instance(BisonClient)
-         */
-        public Builder instance(String name, BisonClient client, String baseUrl) {
+        /** Registers {@code client} under {@code name}; see {@link #instance(BisonClient)}. */
+        private Builder register(String name, BisonClient client, String baseUrl) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(baseUrl, "baseUrl");
-            if (!name.equals(client.instanceName())) {
-                throw new IllegalArgumentException("instance name '" + name + "' differs from the BisonClient's instanceName '"
-                        + client.instanceName() + "', which rows record as bison_instance; build the client with"
-                        + " .instanceName(\"" + name + "\")");
-            }
             if (instances.containsKey(name)) {
                 throw new IllegalArgumentException("instance '" + name + "' is registered twice");
             }
@@ -636,8 +617,10 @@ public final class BackfillOrchestrator {
         }
 
         /**
-         * Registers an Email Bison instance under the client's own name and base URL:
-         * {@code instance(client.instanceName(), client, client.baseUrl())}.
+         * Registers an Email Bison instance (required, at least one). Plans refer to it by
+         * {@code client.instanceName()}, which is also written to {@code bison_instance} (part of a
+         * unique key, so keep it stable across runs); {@code client.baseUrl()} makes the
+         * {@code bison_conversation_url} inbox links.
          *
          * @param client the instance's client (not closed by the orchestrator)
          * @return this builder
@@ -645,7 +628,7 @@ public final class BackfillOrchestrator {
          */
         public Builder instance(BisonClient client) {
             Objects.requireNonNull(client, "client");
-            return instance(client.instanceName(), client, client.baseUrl());
+            return register(client.instanceName(), client, client.baseUrl());
         }
 
         /**

@@ -61,7 +61,7 @@ class OrchestratorBillingTest {
             }
             try (BisonClient client = LeadsTable.client(main, Duration.ZERO).workspaceKey(7, main.mintApiUserKey(7)).build()) {
                 BackfillOrchestrator orchestrator = BackfillOrchestrator.builder()
-                        .instance("main", client, main.baseUrl()).writer(table.writer).table(table.name)
+                        .instance(client).writer(table.writer).table(table.name)
                         .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
                 BackfillPlan plan = BackfillPlan.of(new ClientSpec("Pacific Dental", "main", 7));
                 BillingWindow march = BillingWindow.month(YearMonth.of(2026, 3), LA);

@@ -255,8 +255,6 @@ class OrchestratorCatchUpTest {
         BackfillOrchestrator.Builder b = BackfillOrchestrator.builder().instance(client);
         assertThatThrownBy(() -> b.instance(client)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("registered twice");
-        assertThatThrownBy(() -> b.instance(east.name(), client, east.baseUrl()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered twice");
 
         orchestrator.run(plan.only(Set.of(specs.get(0).name())));
 

@@ -80,7 +80,7 @@ class OrchestratorHostileTest {
                 }
                 BisonClient client = b.build();
                 clients.add(client);
-                builder.instance(instance.name(), client, instance.baseUrl());
+                builder.instance(client);
                 instance.workspaces().forEach(ws -> specs.add(new ClientSpec(ws.name(), instance.name(), ws.id())));
             }
             BackfillOrchestrator orchestrator = builder.build();

@@ -106,7 +106,7 @@ class OrchestratorResumeTest {
     private static BackfillOrchestrator.Builder orchestrator(BisonSimulator sim, List<BisonClient> clients, LeadsTable table) {
         BackfillOrchestrator.Builder b = BackfillOrchestrator.builder().writer(table.writer).table(table.name);
         for (BisonClient c : clients) {
-            b.instance(c.instanceName(), c, sim.instance(c.instanceName()).baseUrl());
+            b.instance(c);
         }
         return b;
     }

@@ -32,9 +32,8 @@ public final class QuickStart {
                      .build();
              SupabaseWriter writer = SupabaseWriter.builder().projectUrl("https://abc.supabase.co")
                      .apiKey(System.getenv("SUPABASE_SERVICE_ROLE_KEY")).build()) {
-            BackfillOrchestrator orchestrator = BackfillOrchestrator.builder()
-                    .instance("agency-main", bison, "https://send.agency.example")
-                    .writer(writer).listener(ConsoleProgressRenderer.builder().build()).build();
+            BackfillOrchestrator orchestrator = BackfillOrchestrator.builder().instance(bison).writer(writer)
+                    .listener(ConsoleProgressRenderer.builder().build()).build();
             BackfillPlan plan = BackfillPlan.of(new ClientSpec("Harbor Insurance, LLC", "agency-main", 37),
                     new ClientSpec("O'Brien & Sons, LLC", "agency-main", 12));
             BackfillReport report = orchestrator.run(plan);             // into client_leads, idempotent

@@ -43,11 +43,34 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON to FILE")
     Path reportFile;
 
+    @Option(names = "--since-last", description = {"catch-up: read each client's newest pages only, down to its high-water"
+            + " mark from the last completed run (needs run.checkpoint_file); a client without a mark, or whose pages are"
+            + " not newest-first, is scanned fully and the report says so"})
+    boolean sinceLast;
+
+    @Option(names = "--catch-up-margin", paramLabel = "IDS", description = "with --since-last: also re-read replies up to"
+            + " IDS reply ids below the mark (default: " + RunOptions.DEFAULT_CATCH_UP_MARGIN + ")")
+    Long catchUpMargin;
+
     @Override
     public Integer call() {
         BackfillConfig cfg = config.load();
         try (Wiring wiring = new Wiring(cfg, cli.env)) {
             List<BackfillConfig.Client> selected = selected(cli, wiring, cfg, clients);
+            if (sinceLast && resume) {
+                throw new CommandLine.ParameterException(cli.spec.commandLine(),
+                        "--since-last and --resume do not go together: a catch-up is a new pass over every client");
+            }
+            if (catchUpMargin != null && !sinceLast) {
+                throw new CommandLine.ParameterException(cli.spec.commandLine(), "--catch-up-margin needs --since-last");
+            }
+            if (catchUpMargin != null && catchUpMargin < 0) {
+                throw new CommandLine.ParameterException(cli.spec.commandLine(), "--catch-up-margin must not be negative");
+            }
+            if (sinceLast && cfg.run().checkpointFile() == null) {
+                cli.err.println("warning: --since-last without run.checkpoint_file: no high-water marks are kept between"
+                        + " runs, so every client is scanned fully");
+            }
             if (resume && cfg.run().checkpointFile() == null) {
                 cli.err.println("warning: --resume without run.checkpoint_file: checkpoints are in memory, nothing to resume");
             }
@@ -71,11 +94,12 @@ final class BackfillCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The run's options. The catch-up mode ({@code --since-last}) adds its settings here.
-     */
+    /** The run's options from the command line. */
     RunOptions runOptions(List<BackfillConfig.Client> selected) {
-        RunOptions.Builder b = RunOptions.builder().dryRun(dryRun).resume(resume);
+        RunOptions.Builder b = RunOptions.builder().dryRun(dryRun).resume(resume).sinceLast(sinceLast);
+        if (catchUpMargin != null) {
+            b.catchUpMargin(catchUpMargin);
+        }
         if (!clients.isEmpty()) {
             selected.forEach(c -> b.client(c.name()));
         }
@@ -95,11 +119,12 @@ final class BackfillCommand implements Callable<Integer> {
 
     /** One line per client and a total line. */
     static void printSummary(PrintStream out, BackfillReport report) {
-        TextTable t = new TextTable("client", "instance", "key mode", ">pages", ">interested", ">leads", ">written",
-                ">rejected", ">violations", "outcome");
+        TextTable t = new TextTable("client", "instance", "key mode", "scan", ">pages", ">interested", ">leads",
+                ">written", ">rejected", ">violations", "outcome");
         for (ClientReport c : report.clients()) {
             t.row(c.client().clientName(), c.client().instance(),
                     c.scan() == null ? null : c.scan().keyMode().name().toLowerCase(Locale.ROOT),
+                    c.scan() == null ? null : c.scan().mode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     c.scan() == null ? null : c.scan().pagesRead(), c.scan() == null ? null : c.scan().interestedReplies(),
                     c.dedup() == null ? null : c.dedup().uniqueLeads(), c.write() == null ? null : c.write().rowsWritten(),
                     c.rejectedTotal(),

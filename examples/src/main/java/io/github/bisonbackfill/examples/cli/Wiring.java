@@ -148,8 +148,7 @@ final class Wiring implements AutoCloseable {
         if (listener != null) {
             b.listener(listener);
         }
-        bisonClients(selected, false).forEach((name, client) ->
-                b.instance(name, client, config.instance(name).orElseThrow().baseUrl()));
+        bisonClients(selected, false).values().forEach(b::instance);
         return b.build();
     }
 

@@ -264,8 +264,8 @@ public final class Demo {
                     .switchSettleDelay(settings.settleDelay()).build();
                  BisonClient betaClient = client(beta).workspaceKeys(betaKeys).build()) {
                 BackfillOrchestrator orchestrator = BackfillOrchestrator.builder()
-                        .instance("alpha", alphaClient, alpha.baseUrl())
-                        .instance("beta", betaClient, beta.baseUrl())
+                        .instance(alphaClient)
+                        .instance(betaClient)
                         .writer(writer).table(settings.table())
                         .listener(ConsoleProgressRenderer.builder().out(out).pageInterval(settings.pageInterval()).build())
                         .build();

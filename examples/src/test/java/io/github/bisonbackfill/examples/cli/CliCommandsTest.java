@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.examples.cli;
 
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
+import io.github.bisonbackfill.bison.simulator.Endpoint;
 import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
 import io.github.bisonbackfill.core.ClientLeadsSchema;
 import io.github.bisonbackfill.core.LeadDedup;
@@ -172,6 +173,31 @@ class CliCommandsTest {
         Cli.Result one = Cli.run(env, "backfill", "-c", cfg.toString(), "--client", "Café Ñandú");
         assertThat(one.exit()).as(one.toString()).isZero();
         assertThat(Cli.run(env, "verify", "-c", cfg.toString()).exit()).isZero();
+        db.dropTable(table);
+    }
+
+    @Test
+    void backfill_sinceLast_readsOnlyTheNewestPages_andWritesTheNewLeads() {
+        String table = table();
+        Path cfg = config(table, ", \"checkpoint_file\": \"checkpoint.json\"");
+        Map<String, String> env = env();
+        Cli.Result full = Cli.run(env, "backfill", "-c", cfg.toString());
+        assertThat(full.exit()).as(full.toString()).isZero();
+        SimulatedInstance beta = sim.instance("beta");
+        beta.addReplies(101, 3, true);
+        sim.clearRequestLog();
+
+        Cli.Result r = Cli.run(env, "backfill", "-c", cfg.toString(), "--since-last", "--catch-up-margin", "5",
+                "--client", "O'Brien & Sons, LLC");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("catch-up");
+        assertThat(rows(table, "O'Brien & Sons, LLC")).isEqualTo(expected(beta, 101));
+        long repliesRequests = sim.requestLog().stream()
+                .filter(q -> q.instance().equals("beta") && q.endpoint() == Endpoint.REPLIES).count();
+        assertThat(repliesRequests).as("replies pages read by the catch-up").isBetween(1L, 2L);
+        assertThat(Cli.run(env, "backfill", "-c", cfg.toString(), "--since-last", "--resume").exit()).isEqualTo(2);
+        assertThat(Cli.run(env, "backfill", "-c", cfg.toString(), "--catch-up-margin", "5").exit()).isEqualTo(2);
         db.dropTable(table);
     }
 
