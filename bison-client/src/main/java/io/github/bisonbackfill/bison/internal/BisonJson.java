@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.bisonbackfill.bison.BisonJsonShapeException;
 import io.github.bisonbackfill.bison.BisonMalformedResponseException;
 import io.github.bisonbackfill.bison.CustomVariable;
 import io.github.bisonbackfill.bison.Lead;
@@ -31,8 +32,11 @@ import java.util.function.Function;
 
 /**
  * Lenient reading of Email Bison's JSON: unknown fields ignored, numbers accepted as strings, nulls
- * tolerated, unescaped control characters accepted. What cannot be understood becomes a
- * {@link BisonMalformedResponseException} with the endpoint and a redacted excerpt. Thread-safe.
+ * tolerated, unescaped control characters accepted. A value of the wrong shape is a
+ * {@link BisonJsonShapeException} naming the field; {@link #read} turns it (and a body that is not
+ * JSON) into a {@link BisonMalformedResponseException} with the endpoint and a redacted excerpt. The
+ * reply and lead mappings are static: {@link io.github.bisonbackfill.bison.BisonReplies} exposes them
+ * to the webhook path. Thread-safe.
  */
 public final class BisonJson {
     private static final int EXCERPT = 200;
@@ -51,15 +55,6 @@ public final class BisonJson {
      */
     public BisonJson(Redactor redactor) {
         this.redactor = redactor;
-    }
-
-    /** A value of the wrong shape; becomes a {@link BisonMalformedResponseException} with context. */
-    static final class ShapeException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ShapeException(String message) {
-            super(message);
-        }
     }
 
     /** The user a key acts as and their current workspace ({@code team}), which may be unknown. */
@@ -108,8 +103,8 @@ public final class BisonJson {
         }
         try {
             return mapping.apply(root);
-        } catch (ShapeException e) {
-            throw malformed(endpoint, e.getMessage(), body, -1, null);
+        } catch (BisonJsonShapeException e) {
+            throw malformed(endpoint, e.getMessage(), body, -1, e);
         }
     }
 
@@ -130,25 +125,25 @@ public final class BisonJson {
     public RepliesPage repliesPage(JsonNode root, int requestedPage) {
         JsonNode data = root.get("data");
         if (data == null || !data.isArray()) {
-            throw new ShapeException("expected a \"data\" array");
+            throw new BisonJsonShapeException("expected a \"data\" array", "data", "is not an array", null);
         }
         JsonNode meta = root.get("meta");
         if (meta == null || !meta.isObject()) {
-            throw new ShapeException("expected a \"meta\" object (pagination)");
+            throw new BisonJsonShapeException("expected a \"meta\" object (pagination)", "meta", "is not an object", null);
         }
         Long lastPage = longOrNull(meta, "last_page");
         Long total = longOrNull(meta, "total");
         if (lastPage == null || lastPage < 0 || lastPage > Integer.MAX_VALUE) {
-            throw new ShapeException("meta.last_page is missing or invalid");
+            throw new BisonJsonShapeException("meta.last_page is missing or invalid", "meta.last_page", "is missing or invalid", null);
         }
         if (total == null || total < 0) {
-            throw new ShapeException("meta.total is missing or invalid");
+            throw new BisonJsonShapeException("meta.total is missing or invalid", "meta.total", "is missing or invalid", null);
         }
         List<Reply> interested = new ArrayList<>();
         long[] ids = new long[data.size()];
         int i = 0;
         for (JsonNode item : data) {
-            Reply reply = reply(item);
+            Reply reply = reply(item, null);
             ids[i++] = reply.id();
             if (reply.interested()) {
                 interested.add(reply);
@@ -157,26 +152,59 @@ public final class BisonJson {
         return new RepliesPage(requestedPage, lastPage.intValue(), total, List.copyOf(interested), ids);
     }
 
-    /** Maps one reply object; only {@code id} is required. */
-    public Reply reply(JsonNode n) {
+    /**
+     * Maps one reply object; only {@code id} is required. The subject is the webhook's
+     * {@code email_subject}, else {@code subject} (the REST name). The lead is {@code lead} when given (the webhook sends it
+     * beside the reply), else the reply's nested {@code lead} object, else {@code null}; a problem in
+     * it names the field as {@code lead.<field>}.
+     *
+     * @param n    the reply object
+     * @param lead the lead object sent beside the reply, or {@code null} (or a JSON null) to use the
+     *             nested one
+     * @throws BisonJsonShapeException if {@code n} is not an object, has no {@code id}, a field has the
+     *                                 wrong kind, or {@code lead} is given but not an object
+     */
+    public static Reply reply(JsonNode n, JsonNode lead) {
         if (n == null || !n.isObject()) {
-            throw new ShapeException("expected a reply object");
+            throw new BisonJsonShapeException("expected a reply object", "", "is not an object", null);
         }
         Long id = longOrNull(n, "id");
         if (id == null) {
-            throw new ShapeException("a reply has no \"id\"");
+            throw new BisonJsonShapeException("a reply has no \"id\"", "id", "is missing", null);
         }
         JsonNode leadNode = n.get("lead");
-        Lead lead = leadNode != null && leadNode.isObject() ? lead(leadNode) : null;
-        return new Reply(id, text(n, "uuid"), longOrNull(n, "lead_id"), lead, text(n, "folder"),
-                bool(n, "interested"), bool(n, "automated_reply"), text(n, "type"), text(n, "subject"),
+        if (lead != null && !lead.isNull() && !lead.isMissingNode()) {
+            if (!lead.isObject()) {
+                throw new BisonJsonShapeException("lead", "is not an object (got " + lead.getNodeType() + ")", null);
+            }
+            leadNode = lead;
+        }
+        Lead mapped = leadNode != null && leadNode.isObject() ? nestedLead(leadNode) : null;
+        // The webhook's reply calls the subject email_subject; the REST one, subject.
+        String subject = text(n, "email_subject");
+        return new Reply(id, text(n, "uuid"), longOrNull(n, "lead_id"), mapped, text(n, "folder"),
+                bool(n, "interested"), bool(n, "automated_reply"), text(n, "type"),
+                subject != null ? subject : text(n, "subject"),
                 instant(n, "date_received"), longOrNull(n, "campaign_id"), longOrNull(n, "sender_email_id"),
                 text(n, "from_name"), text(n, "from_email_address"), text(n, "primary_to_email_address"),
                 instant(n, "created_at"), instant(n, "updated_at"));
     }
 
-    /** Maps a lead object (nested in a reply or {@code data} of {@code GET /api/leads/{id}}). */
-    public Lead lead(JsonNode n) {
+    private static Lead nestedLead(JsonNode n) {
+        try {
+            return lead(n);
+        } catch (BisonJsonShapeException e) {
+            throw new BisonJsonShapeException(e.field().isEmpty() ? "lead" : "lead." + e.field(), e.problem(),
+                    e.value().orElse(null));
+        }
+    }
+
+    /**
+     * Maps a lead object (nested in a reply or {@code data} of {@code GET /api/leads/{id}}).
+     *
+     * @throws BisonJsonShapeException if a field has the wrong kind
+     */
+    public static Lead lead(JsonNode n) {
         List<CustomVariable> vars = new ArrayList<>();
         JsonNode cv = n.get("custom_variables");
         if (cv != null && cv.isArray()) {
@@ -210,7 +238,7 @@ public final class BisonJson {
         JsonNode data = object(root, "data");
         Long userId = longOrNull(data, "id");
         if (userId == null) {
-            throw new ShapeException("data.id (the user) is missing");
+            throw new BisonJsonShapeException("data.id (the user) is missing", "data.id", "is missing", null);
         }
         JsonNode team = data.get("team");
         if (team == null || !team.isObject()) {
@@ -235,13 +263,13 @@ public final class BisonJson {
     public List<Workspace> workspaces(JsonNode root) {
         JsonNode data = root.get("data");
         if (data == null || !data.isArray()) {
-            throw new ShapeException("expected a \"data\" array of workspaces");
+            throw new BisonJsonShapeException("expected a \"data\" array of workspaces", "data", "is not an array", null);
         }
         List<Workspace> out = new ArrayList<>();
         for (JsonNode n : data) {
             Long id = n == null ? null : longOrNull(n, "id");
             if (id == null) {
-                throw new ShapeException("a workspace has no \"id\"");
+                throw new BisonJsonShapeException("a workspace has no \"id\"", "data[].id", "is missing", null);
             }
             String name = text(n, "name");
             out.add(new Workspace(id, name == null ? "" : name));
@@ -262,7 +290,7 @@ public final class BisonJson {
         JsonNode d = object(root, "data");
         String token = text(d, "plain_text_token");
         if (token == null || token.isBlank()) {
-            throw new ShapeException("data.plain_text_token is missing");
+            throw new BisonJsonShapeException("data.plain_text_token is missing", "data.plain_text_token", "is missing", null);
         }
         Long id = longOrNull(d, "id");
         String name = text(d, "name");
@@ -274,7 +302,7 @@ public final class BisonJson {
     private static JsonNode object(JsonNode root, String field) {
         JsonNode n = root.get(field);
         if (n == null || !n.isObject()) {
-            throw new ShapeException("expected a \"" + field + "\" object");
+            throw new BisonJsonShapeException("expected a \"" + field + "\" object", field, "is not an object", null);
         }
         return n;
     }
@@ -284,7 +312,12 @@ public final class BisonJson {
         return v == null ? 0 : v;
     }
 
-    static Long longOrNull(JsonNode parent, String field) {
+    /**
+     * Reads a whole number leniently; see {@link io.github.bisonbackfill.bison.BisonReplies#readLong}.
+     *
+     * @throws BisonJsonShapeException if the value is not a whole number
+     */
+    public static Long longOrNull(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -294,7 +327,7 @@ public final class BisonJson {
         }
         String s = n.isNumber() ? n.asText() : n.isTextual() ? n.textValue().trim().replace(",", "") : null;
         if (s == null) {
-            throw new ShapeException("\"" + field + "\" is not a number");
+            throw new BisonJsonShapeException(field, "is not a number (got " + n.getNodeType() + ")", null);
         }
         if (s.isEmpty()) {
             return null;
@@ -302,7 +335,7 @@ public final class BisonJson {
         try {
             return new BigDecimal(s).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new ShapeException("\"" + field + "\" is not a whole number: \"" + abbreviate(s) + "\"");
+            throw new BisonJsonShapeException(field, "is not a whole number", s);
         }
     }
 
@@ -335,7 +368,7 @@ public final class BisonJson {
         if (s.equalsIgnoreCase("false") || s.equals("0") || s.isEmpty()) {
             return false;
         }
-        throw new ShapeException("\"" + field + "\" is not a boolean: \"" + abbreviate(s) + "\"");
+        throw new BisonJsonShapeException(field, "is not a boolean", s);
     }
 
     static Instant instant(JsonNode parent, String field) {
@@ -357,11 +390,7 @@ public final class BisonJson {
         try {
             return LocalDateTime.parse(v, SQL_DATE_TIME).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new ShapeException("\"" + field + "\" is not a date-time: \"" + abbreviate(v) + "\"");
+            throw new BisonJsonShapeException(field, "is not a date-time", v);
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }
