@@ -7,7 +7,8 @@ package io.github.bisonbackfill.bison;
  * <p>Subclasses split "no usable response" ({@link BisonIoException},
  * {@link BisonMalformedResponseException}) from "the service answered with an error"
  * ({@link BisonServiceException} and its subclasses), plus {@link WorkspaceContextException} when
- * the client could not prove that data belongs to the workspace asked for.
+ * the client could not prove that data belongs to the workspace asked for. {@link BisonReplies}
+ * throws {@link BisonJsonShapeException} for a reply of the wrong shape.
  */
 public class BisonException extends RuntimeException {
     private static final long serialVersionUID = 1L;
