@@ -134,7 +134,7 @@ class BackfillBenchmarkTest {
     @Test
     void underTheRandomRace_theLibraryNeverFilesARowUnderTheWrongClient() {
         Workload raced = TINY.withRace(new Workload.Race(Duration.ZERO, Duration.ofMillis(300), SwitchVisibility.USERS_FIRST,
-                Duration.ofMillis(500)));
+                Duration.ofSeconds(1)));
         for (Strategy s : List.of(Strategy.SUPER_ADMIN, Strategy.WORKSPACE_KEYS)) {
             RunResult r = runner.run(s, raced);
             assertThat(r.wrongRows()).as(s.label).isZero();
@@ -142,7 +142,10 @@ class BackfillBenchmarkTest {
             if (r.failedClients() == 0) {
                 assertThat(r.missingLeads()).as(s.label).isZero();
             }
-            assertThat(r.notes()).anyMatch(n -> n.contains("foreign switches"));
+            if (s == Strategy.SUPER_ADMIN) {
+                // Seconds long (a verified switch per client): the foreign switcher certainly acted.
+                assertThat(r.notes()).as(s.label).anyMatch(n -> n.contains("foreign switches"));
+            }
         }
     }
 
