@@ -58,6 +58,7 @@ public final class BackfillBenchmark {
         DEFAULTS.put("memory-replies", "100000");
         DEFAULTS.put("memory-xmx", "256m");
         DEFAULTS.put("memory-client-rate", "500");
+        DEFAULTS.put("strategies", "seed,super-admin,workspace-keys");
         DEFAULTS.put("seed", "42");
     }
 
@@ -91,6 +92,8 @@ public final class BackfillBenchmark {
                 Duration.ofMillis(Long.parseLong(lag[lag.length - 1])),
                 SwitchVisibility.valueOf(o.get("race-visibility").toUpperCase(Locale.ROOT)),
                 Duration.ofMillis((long) (Double.parseDouble(o.get("foreign-mean-s")) * 1000)));
+        List<Strategy> strategies = Arrays.stream(o.get("strategies").split(","))
+                .map(n -> Strategy.valueOf(n.trim().toUpperCase(Locale.ROOT).replace('-', '_'))).toList();
         SeedProcedure.Settings seedSettings = SeedProcedure.Settings.faithful().scaled(Double.parseDouble(o.get("seed-scale")));
 
         System.out.printf("options: %s%n", new java.util.TreeMap<>(o));
@@ -99,9 +102,12 @@ public final class BackfillBenchmark {
             StrategyRunner runner = new StrategyRunner(writer, table, seedSettings);
             if (mode.equals("compare") || mode.equals("all")) {
                 System.out.printf("%nseed procedure settings: %s%n", seedSettings);
-                compare(runner, base, Integer.parseInt(o.get("seed-runs")), Integer.parseInt(o.get("runs")), "no race");
-                compare(runner, base.withRace(race), Integer.parseInt(o.get("race-runs")), Integer.parseInt(o.get("race-runs")),
-                        "race");
+                compare(runner, strategies, base, Integer.parseInt(o.get("seed-runs")), Integer.parseInt(o.get("runs")),
+                        "no race");
+                if (Integer.parseInt(o.get("race-runs")) > 0) {
+                    compare(runner, strategies, base.withRace(race), Integer.parseInt(o.get("race-runs")),
+                            Integer.parseInt(o.get("race-runs")), "race");
+                }
             }
             if (mode.equals("growth") || mode.equals("all")) {
                 growth(runner, base, ints(o.get("growth-pages")), ints(o.get("growth-clients")),
@@ -116,16 +122,16 @@ public final class BackfillBenchmark {
 
     // ----------------------------------------------------------------------------------- compare
 
-    static Map<Strategy, List<RunResult>> compare(StrategyRunner runner, Workload workload, int seedRuns, int libraryRuns,
-                                                  String title) {
+    static Map<Strategy, List<RunResult>> compare(StrategyRunner runner, List<Strategy> strategies, Workload workload,
+                                                  int seedRuns, int libraryRuns, String title) {
         System.out.printf("%n### %s: %s%n%n", title, workload.describe());
         Map<Strategy, List<RunResult>> results = new LinkedHashMap<>();
-        for (Strategy s : Strategy.values()) {
+        for (Strategy s : strategies) {
             results.put(s, new ArrayList<>());
         }
         // Interleaved, so that a change in the machine's load hits every strategy alike.
         for (int i = 0; i < Math.max(seedRuns, libraryRuns); i++) {
-            for (Strategy s : Strategy.values()) {
+            for (Strategy s : strategies) {
                 if (i < (s == Strategy.SEED ? seedRuns : libraryRuns)) {
                     System.err.printf("[%s] %s run %d ...%n", title, s.label, i + 1);
                     RunResult r = runner.run(s, workload);
@@ -147,7 +153,8 @@ public final class BackfillBenchmark {
             }
         });
         System.out.println();
-        double seedWall = median(results.get(Strategy.SEED), RunResult::wallSeconds);
+        double seedWall = results.containsKey(Strategy.SEED) ? median(results.get(Strategy.SEED), RunResult::wallSeconds)
+                : Double.NaN;
         System.out.println("Medians:");
         System.out.println();
         System.out.println("| strategy | runs | wall s | requests | 429s | rows written | expected leads | bound s | seed / strategy | strategy / bound | wrong rows | missing leads |");

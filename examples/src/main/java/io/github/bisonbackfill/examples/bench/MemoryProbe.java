@@ -6,6 +6,8 @@ import io.github.bisonbackfill.core.BackfillPlan;
 import io.github.bisonbackfill.core.BackfillReport;
 import io.github.bisonbackfill.core.ClientReport;
 import io.github.bisonbackfill.core.ClientSpec;
+import io.github.bisonbackfill.core.ProgressEvent;
+import io.github.bisonbackfill.core.ProgressListener;
 import io.github.bisonbackfill.supabase.SupabaseWriter;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -22,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the heap it needed. The simulator runs in the parent JVM, so nothing of it is counted here.
  *
  * <p>Prints: the heap limit, the peak heap occupancy (all heap pools, garbage included: what the heap had
- * to hold between collections), the largest heap occupancy right after a collection (the live set, sampled
- * every 20 ms), the number of collections, and the client's outcome.
+ * to hold between collections), the <em>live set at the peak</em> (heap used right after a forced full
+ * collection when the first upsert batch has been acknowledged: at that moment the scan's replies, the
+ * dedup result and every mapped row are all reachable), the number of collections, and the outcome.
  */
 public final class MemoryProbe {
     static final String ENV_URL = "BENCH_BISON_URL";
@@ -46,20 +49,16 @@ public final class MemoryProbe {
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-        AtomicLong maxAfterGc = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                long afterGc = heap.stream().mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()).sum();
-                maxAfterGc.accumulateAndGet(afterGc, Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
+        AtomicLong liveAtPeak = new AtomicLong(-1);
+        ProgressListener probe = new ProgressListener() {
+            @Override
+            public void batchWritten(ProgressEvent.BatchWritten e) {
+                if (e.batch() == 1) {
+                    System.gc();
+                    liveAtPeak.set(heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum());
                 }
             }
-        }, "heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        };
 
         long workspace = Long.parseLong(BenchSupport.env(ENV_WORKSPACE));
         String client = BenchSupport.env(ENV_CLIENT);
@@ -71,15 +70,11 @@ public final class MemoryProbe {
              SupabaseWriter writer = SupabaseWriter.builder().restUrl(BenchSupport.env("SUPABASE_REST_URL"))
                      .apiKey(BenchSupport.env("SUPABASE_SERVICE_ROLE_KEY")).build()) {
             report = BackfillOrchestrator.builder().instance(Workload.INSTANCE, bison, BenchSupport.env(ENV_URL))
-                    .writer(writer).table(BenchSupport.env(ENV_TABLE)).build()
+                    .writer(writer).table(BenchSupport.env(ENV_TABLE)).listener(probe).build()
                     .run(BackfillPlan.of(new ClientSpec(client, Workload.INSTANCE, workspace)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        sampler.interrupt();
-        sampler.join();
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        long afterGc = Math.max(maxAfterGc.get(),
-                heap.stream().mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()).sum());
         long collections = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
         ClientReport r = report.clients().get(0);
@@ -90,7 +85,7 @@ public final class MemoryProbe {
         System.out.printf("| rows written | %d |%n", r.rowsWritten());
         System.out.printf("| wall time | %.1f s |%n", seconds);
         System.out.printf("| peak heap occupancy (garbage included) | %d MiB |%n", peak >> 20);
-        System.out.printf("| largest heap right after a collection (live set, sampled) | %d MiB |%n", afterGc >> 20);
+        System.out.printf("| live set at the peak (after a full GC once the rows were mapped) | %d MiB |%n", liveAtPeak.get() >> 20);
         System.out.printf("| collections | %d |%n", collections);
         if (r.error() != null) {
             System.out.printf("| error | %s: %s |%n", r.error().type(), r.error().message());
