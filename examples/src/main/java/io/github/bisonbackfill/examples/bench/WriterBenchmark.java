@@ -6,17 +6,18 @@ import io.github.bisonbackfill.supabase.UpsertOptions;
 import io.github.bisonbackfill.supabase.UpsertResult;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.github.bisonbackfill.examples.bench.BenchSupport.env;
+import static io.github.bisonbackfill.examples.bench.BenchSupport.median;
 
 /**
  * Rows per second into the local PostgREST (scripts/local-supabase.sh) with {@code SupabaseWriter}
@@ -46,10 +47,8 @@ public final class WriterBenchmark {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String restUrl = env("SUPABASE_REST_URL");
         String key = env("SUPABASE_SERVICE_ROLE_KEY");
-        String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + env("PGPORT") + "/" + env("PGDATABASE")
-                + "?user=" + env("PGUSER") + "&reWriteBatchedInserts=true";
 
-        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+        try (Connection c = BenchSupport.jdbc()) {
             try (Statement s = c.createStatement()) {
                 s.execute("drop table if exists " + TABLE);
                 s.execute("create table " + TABLE + " (id bigserial primary key, workspace_name text not null,"
@@ -121,12 +120,6 @@ public final class WriterBenchmark {
         long start = System.nanoTime();
         run.run();
         return rowCount / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static void upsert(SupabaseWriter writer, List<Map<String, Object>> rows, UpsertOptions options) {
@@ -208,13 +201,5 @@ public final class WriterBenchmark {
             rows.add(row);
         }
         return rows;
-    }
-
-    private static String env(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException(name + " is not set: run scripts/bench-writer.sh, or eval \"$(scripts/local-supabase.sh start)\" first");
-        }
-        return v;
     }
 }
