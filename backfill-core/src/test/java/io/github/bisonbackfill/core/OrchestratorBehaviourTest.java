@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,6 +104,34 @@ class OrchestratorBehaviourTest {
         BackfillReport back = BackfillReport.fromJson(json);
         assertThat(back.clients().get(5).error()).isEqualTo(failed.error());
         assertThat(back.clients().get(0).write().rowsWritten()).isEqualTo(report.clients().get(0).write().rowsWritten());
+    }
+
+    @Test
+    void clientsWithHistory_startLargestFirst_newClientsBeforeThem_andTheReportKeepsPlanOrder() {
+        Instant earlier = Instant.parse("2026-11-01T00:00:00Z");
+        long[] previousRows = {5, 50, 20};
+        for (int i = 0; i < previousRows.length; i++) {
+            store.put(new ClientCheckpoint(specs.get(i).key(), "earlier", CheckpointStatus.COMPLETED, previousRows[i],
+                    earlier, null));
+        }
+        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                .checkpointStore(store).bisonStats(false).clientsPerBatch(1)
+                .listener(new ProgressListener() {
+                    @Override
+                    public void clientStarted(ProgressEvent.ClientStarted e) {
+                        started.add(e.client().clientName());
+                    }
+                });
+        clients.forEach(builder::instance);
+        BackfillPlan four = BackfillPlan.of(specs.get(0), specs.get(1), specs.get(2), specs.get(3));
+
+        BackfillReport report = builder.build().run(four, RunOptions.builder().dryRun(true).build());
+
+        assertThat(started).containsExactly(specs.get(3).name(), specs.get(1).name(), specs.get(2).name(),
+                specs.get(0).name());
+        assertThat(report.clients()).extracting(c -> c.client().clientName())
+                .containsExactly(specs.get(0).name(), specs.get(1).name(), specs.get(2).name(), specs.get(3).name());
     }
 
     @Test
