@@ -159,6 +159,29 @@ class SuperAdminSafetyTest {
     }
 
     @Test
+    void scan_whenAForeignBounceIsStillInTheDataOnTheReRead_reEstablishesInsteadOfTakingItForDrift() {
+        // Regression (found by the benchmark's random race): another actor switched the user away and
+        // back within one fence group, and the data trailed the read-back, so the immediate re-read of
+        // the group came from the other workspace too. Its total differed consistently, and the scan
+        // took that for replies arriving mid-scan, keeping workspace 12's replies as 37's. Request 3
+        // (a page of the group) and requests 5-6 (the next reads after it) are served from workspace 12.
+        bison.servedFrom = n -> n == 3 || n == 5 || n == 6 ? 12L : null;
+        try (BisonClient client = client()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.replies()).extracting(Reply::id).doesNotContainAnyElementsOf(bison.interestedIds(12));
+            assertThat(scan.totalAtStart()).isEqualTo(45);
+            assertThat(scan.totalAtEnd()).isEqualTo(45);
+            assertThat(scan.violationsDetected()).isEqualTo(1);
+            assertThat(scan.violationsRecovered()).isEqualTo(1);
+            // The first re-establishment's flip wait (10 ms here) ends while request 6 still holds
+            // workspace 12's page 1: the re-read's totals then disagree, a violation, one more switch.
+            assertThat(client.safetyCounters().switches()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void scan_whenTheDataLagsBehindTheReadBack_waitsForTheDataToFlip() {
         // The read-back shows 37 at once, but the first two replies requests after the switch still
         // serve the previous workspace (1): a server whose data endpoints trail the read-back.

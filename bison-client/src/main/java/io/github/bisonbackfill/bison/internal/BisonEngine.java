@@ -511,10 +511,15 @@ public final class BisonEngine implements AutoCloseable {
                     if (!totalsRecheck) {
                         if (!consistent || (expectedTotal != null && total != expectedTotal)) {
                             // meta.total is evidence too: a page of another workspace usually shows
-                            // another total. Re-read the group under the fence just confirmed.
-                            log.debug("workspace {}: meta.total {} on {} (expected {}): re-checking the context and "
-                                    + "re-reading", guard.workspaceId, totals, span(group), expectedTotal);
+                            // another total. The after-check cannot tell a real change from a foreign
+                            // switch away and back within the group (a read-back may run ahead of the
+                            // data), so re-establish the context in full (switch, settle, verify, flip)
+                            // before re-reading: only a total seen after that counts as drift. Replies
+                            // arriving mid-scan are rare, so the settle is paid only then.
+                            log.debug("workspace {}: meta.total {} on {} (expected {}): re-establishing the context "
+                                    + "and re-reading", guard.workspaceId, totals, span(group), expectedTotal);
                             totalsRecheck = true;
+                            carried = establish(next);
                             continue;
                         }
                     } else if (!consistent) {
