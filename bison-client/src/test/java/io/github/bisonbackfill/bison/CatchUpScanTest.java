@@ -220,7 +220,9 @@ class CatchUpScanTest {
                 "POST /api/workspaces/v1.1/switch-workspace",
                 "GET /api/users",                                 // verification
                 "GET /api/replies ws37",                          // page 1, flipped
-                "GET /api/users");                                // the fence after the group
+                "GET /api/users",                                 // the fence after the group
+                "GET /api/replies ws37",                          // closing read of page 1
+                "GET /api/users");                                // its fence
     }
 
     @Test

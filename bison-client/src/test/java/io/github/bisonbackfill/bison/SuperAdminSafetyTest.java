@@ -68,7 +68,10 @@ class SuperAdminSafetyTest {
         assertThat(lines.subList(5, 7)).containsExactlyInAnyOrder(
                 "GET /api/replies?status=interested&folder=all&page=2",
                 "GET /api/replies?status=interested&folder=all&page=3");
-        assertThat(lines.subList(7, lines.size())).containsExactly("GET /api/users"); // after-fence
+        assertThat(lines.subList(7, lines.size())).containsExactly(
+                "GET /api/users",                                             // after-fence
+                "GET /api/replies?status=interested&folder=all&page=1",       // closing read of page 1
+                "GET /api/users");                                            // its fence
         JsonNode switchBody = FakeBison.readBody(requests.get(2));
         assertThat(switchBody.get("team_id").asLong()).isEqualTo(37);
         assertThat(switchBody.has("workspace_id")).isFalse();
@@ -85,8 +88,8 @@ class SuperAdminSafetyTest {
 
             assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
             assertThat(scan.violationsDetected()).isZero();
-            // 1 to identify the user, 4 to verify (3 stale), 1 after-fence.
-            assertThat(bison.countRequests("GET /api/users")).isEqualTo(6);
+            // 1 to identify the user, 4 to verify (3 stale), 1 after-fence, 1 after the closing read.
+            assertThat(bison.countRequests("GET /api/users")).isEqualTo(7);
         }
     }
 
@@ -182,6 +185,30 @@ class SuperAdminSafetyTest {
     }
 
     @Test
+    void scan_whenAWholeShortPassComesFromAnotherWorkspace_theClosingReadOfPage1ExposesIt() {
+        // Regression (found by the benchmark's random race): another actor bounced the user through
+        // workspace 12 and the data trailed the read-back, so the flip read of page 1 and the rest of
+        // the pass came from 12 while every read-back said 37; the expected total came from that page
+        // 1, so the totals agreed. Requests 2 and 3 (page 1 after the switch, page 2) come from 12.
+        bison.servedFrom = n -> n == 2 || n == 3 ? 12L : null;
+        try (BisonClient client = client()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.replies()).extracting(Reply::id).doesNotContainAnyElementsOf(bison.interestedIds(12));
+            assertThat(scan.pagesRead()).isEqualTo(3);
+            assertThat(scan.totalAtStart()).isEqualTo(45);
+            assertThat(scan.violationsDetected()).isEqualTo(1);
+            assertThat(scan.violationsRecovered()).isEqualTo(1);
+
+            // The discarded pass left nothing in the tripwire: workspace 12's own scan is clean.
+            ScanResult twelve = client.scanInterestedReplies(12);
+            assertThat(twelve.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(12));
+            assertThat(twelve.violationsDetected()).isZero();
+        }
+    }
+
+    @Test
     void scan_whenTheDataLagsBehindTheReadBack_waitsForTheDataToFlip() {
         // The read-back shows 37 at once, but the first two replies requests after the switch still
         // serve the previous workspace (1): a server whose data endpoints trail the read-back.
@@ -195,7 +222,7 @@ class SuperAdminSafetyTest {
             assertThat(scan.replies()).extracting(Reply::id).doesNotContainAnyElementsOf(bison.interestedIds(1));
             assertThat(scan.violationsDetected()).isZero();
         }
-        assertThat(bison.superRepliesRequests.get()).isEqualTo(6);
+        assertThat(bison.superRepliesRequests.get()).isEqualTo(7); // 6 + the closing read of page 1
     }
 
     @Test

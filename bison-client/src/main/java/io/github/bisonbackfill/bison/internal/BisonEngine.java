@@ -471,16 +471,110 @@ public final class BisonEngine implements AutoCloseable {
         private CatchUp catchUp;
         private boolean stoppedEarly;
         private String fallbackReason;
+        private final ScanOptions options;
+        /** Reply ids this scan put into the tripwire (taken back if the scan is discarded). */
+        private final List<Long> registered = new ArrayList<>();
+        /** Page 1 as accepted: what the closing read must still find. */
+        private Set<Long> firstPageIds;
+        private long firstPageTotal;
 
         Scan(Guard guard, ApiKey key, ScanOptions options) {
             this.guard = guard;
             this.key = key;
             this.listener = options.listener();
-            this.catchUp = options.catchUpThreshold().isPresent()
-                    ? new CatchUp(options.catchUpThreshold().getAsLong()) : null;
+            this.options = options;
+            this.catchUp = newCatchUp();
         }
 
+        private CatchUp newCatchUp() {
+            return options.catchUpThreshold().isPresent() ? new CatchUp(options.catchUpThreshold().getAsLong()) : null;
+        }
+
+        /**
+         * Reads every page (or a catch-up's newest ones). With the super-admin key a pass ends with a
+         * closing read of page 1 under a last fence: it must still share replies with the page 1 the
+         * pass started from. A read-back may run ahead of the data, so another actor switching the
+         * user away and back can make a whole short pass (its page 1 included, which sets the expected
+         * total) come from another workspace while every check of the read-back shows the target;
+         * the closing read, taken later, exposes it. Then the whole pass is discarded and read again
+         * (bounded by the recoveries).
+         */
         void run() {
+            for (;;) {
+                runPass();
+                if (!guard.fenced) {
+                    return;
+                }
+                String broken = closingCheck();
+                if (broken == null) {
+                    return;
+                }
+                guard.recordViolation(broken);
+                discard();
+            }
+        }
+
+        private String closingCheck() {
+            RepliesPage again = fetchPage(1);
+            CurrentUser after = checkContext();
+            if (!guard.isTarget(after)) {
+                return "after the closing read of page 1 the current workspace was " + after.describeTeam();
+            }
+            if (firstPageIds == null) {
+                return null;
+            }
+            if (firstPageIds.isEmpty() && again.seen() == 0) {
+                return again.total() == firstPageTotal ? null
+                        : "page 1 was empty at the start and at the end, but meta.total went from " + firstPageTotal
+                        + " to " + again.total();
+            }
+            if (sharesReply(again)) {
+                return null;
+            }
+            // A busy workspace: a whole page of new replies arrived meanwhile (the total grew) and pushed
+            // the first page's replies down to page 2. Proven only if page 2, under the same fence, has them.
+            if (again.total() > firstPageTotal && again.lastPage() >= 2) {
+                RepliesPage second = fetchPage(2);
+                CurrentUser after2 = checkContext();
+                if (!guard.isTarget(after2)) {
+                    return "after the closing read of page 2 the current workspace was " + after2.describeTeam();
+                }
+                if (sharesReply(second)) {
+                    return null;
+                }
+            }
+            return "the closing read of page 1 shares no reply with the page 1 the scan started from (meta.total "
+                    + firstPageTotal + " then " + again.total() + "): the pages read may be another workspace's";
+        }
+
+        private boolean sharesReply(RepliesPage page) {
+            for (long id : page.replyIds()) {
+                if (firstPageIds.contains(id)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Forgets everything a discarded pass read, its tripwire entries included. */
+        private void discard() {
+            registered.forEach(id -> tripwire.remove(id, guard.workspaceId));
+            registered.clear();
+            replies.clear();
+            pagesRead = 0;
+            repliesSeen = 0;
+            totalAtStart = null;
+            totalAtEnd = 0;
+            expectedTotal = null;
+            highestReplyId = 0;
+            firstPageIds = null;
+            firstPageTotal = 0;
+            catchUp = newCatchUp();
+            stoppedEarly = false;
+            fallbackReason = null;
+        }
+
+        private void runPass() {
             RepliesPage carried = guard.fenced ? establish(1) : null;
             if (carried != null) {
                 // Page 1 after the proven flip sets the expectation the other pages' totals must meet.
@@ -749,6 +843,7 @@ public final class BisonEngine implements AutoCloseable {
                     }
                 }
             }
+            registered.addAll(added);
             return null;
         }
 
@@ -764,6 +859,13 @@ public final class BisonEngine implements AutoCloseable {
                 }
                 if (totalAtStart == null) {
                     totalAtStart = page.total();
+                }
+                if (page.page() == 1 && firstPageIds == null) {
+                    firstPageIds = new HashSet<>();
+                    for (long id : page.replyIds()) {
+                        firstPageIds.add(id);
+                    }
+                    firstPageTotal = page.total();
                 }
                 totalAtEnd = page.total();
                 expectedTotal = page.total();
