@@ -220,7 +220,7 @@ public final class BackfillOrchestrator {
         }
         List<ClientSpec> clients = selected.clients();
         int of = clients.size();
-        listener.runStarted(new ProgressEvent.RunStarted(runId, of, options.dryRun(), resumed, clock.instant()));
+        listener.on(new ProgressEvent.RunStarted(runId, of, options.dryRun(), resumed, clock.instant()));
 
         List<ClientSpec> toRun = new ArrayList<>();
         Map<ClientSpec, ClientReport> skipped = new LinkedHashMap<>();
@@ -234,7 +234,7 @@ public final class BackfillOrchestrator {
             }
         }
         for (ClientSpec c : skipped.keySet()) {
-            listener.clientFinished(new ProgressEvent.ClientFinished(skipped.get(c), clients.indexOf(c) + 1, of,
+            listener.on(new ProgressEvent.ClientFinished(skipped.get(c), clients.indexOf(c) + 1, of,
                     clock.instant()));
         }
         toRun = largestFirst(toRun);
@@ -248,7 +248,7 @@ public final class BackfillOrchestrator {
             reports.add(r != null ? r : ran.get(toRun.indexOf(c)));
         }
         BackfillReport report = new BackfillReport(runId, startedAt, clock.instant(), options.dryRun(), reports);
-        listener.runFinished(new ProgressEvent.RunFinished(report, clock.instant()));
+        listener.on(new ProgressEvent.RunFinished(report, clock.instant()));
         return report;
     }
 
@@ -257,7 +257,7 @@ public final class BackfillOrchestrator {
         InstanceBinding inst = instances.get(spec.instance());
         boolean dryRun = options.dryRun();
         Instant start = clock.instant();
-        listener.clientStarted(new ProgressEvent.ClientStarted(key, index, of, start));
+        listener.on(new ProgressEvent.ClientStarted(key, index, of, start));
         Long previousHighWater = null;
         String workspaceName = null;
         ScanStats scanStats = null;
@@ -331,7 +331,7 @@ public final class BackfillOrchestrator {
             report = new ClientReport(key, workspaceName, ClientOutcome.FAILED, scanStats, dedupStats, writeStats, null,
                     null, Duration.between(start, clock.instant()), error);
         }
-        listener.clientFinished(new ProgressEvent.ClientFinished(report, index, of, clock.instant()));
+        listener.on(new ProgressEvent.ClientFinished(report, index, of, clock.instant()));
         return report;
     }
 
@@ -340,7 +340,7 @@ public final class BackfillOrchestrator {
         ClientKey key = spec.key();
         if (withProgress) {
             AtomicInteger interested = new AtomicInteger();
-            options.listener(p -> listener.pageRead(new ProgressEvent.PageRead(key, p.page(), p.lastPage(),
+            options.listener(p -> listener.on(new ProgressEvent.PageRead(key, p.page(), p.lastPage(),
                     interested.addAndGet(p.interestedOnPage()), clock.instant())));
         }
         if (client.keyModeFor(spec.workspaceId()) == KeyMode.SUPER_ADMIN_SWITCHING) {
@@ -380,7 +380,7 @@ public final class BackfillOrchestrator {
         UpsertOptions options = UpsertOptions.builder()
                 .onConflict(ClientLeadsSchema.CONFLICT_COLUMNS.toArray(String[]::new))
                 .resolution(Resolution.MERGE_DUPLICATES)
-                .listener((BatchProgress p) -> listener.batchWritten(new ProgressEvent.BatchWritten(key,
+                .listener((BatchProgress p) -> listener.on(new ProgressEvent.BatchWritten(key,
                         batch.incrementAndGet(), p.batchRows(), acknowledged.addAndGet(p.acknowledged()), rows.size(),
                         clock.instant())))
                 .build();
@@ -566,7 +566,7 @@ public final class BackfillOrchestrator {
     }
 
     private void warn(ClientKey key, String message) {
-        listener.clientWarning(new ProgressEvent.ClientWarning(key, message, clock.instant()));
+        listener.on(new ProgressEvent.ClientWarning(key, message, clock.instant()));
     }
 
     private void validate(BackfillPlan plan) {

@@ -53,8 +53,8 @@ public interface ProgressListener {
     }
 
     /**
-     * Routes any event to the matching method; convenient for code that handles
-     * {@link ProgressEvent}s generically.
+     * Routes any event to the matching method. The orchestrator emits every event through this
+     * method, so a listener that records all events generically needs to override only this one.
      *
      * @param e the event
      */

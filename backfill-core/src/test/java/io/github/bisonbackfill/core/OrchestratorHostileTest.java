@@ -55,21 +55,6 @@ class OrchestratorHostileTest {
                 public void on(ProgressEvent e) {
                     events.add(e);
                 }
-
-                @Override
-                public void pageRead(ProgressEvent.PageRead e) {
-                    on(e);
-                }
-
-                @Override
-                public void batchWritten(ProgressEvent.BatchWritten e) {
-                    on(e);
-                }
-
-                @Override
-                public void clientFinished(ProgressEvent.ClientFinished e) {
-                    on(e);
-                }
             });
             for (SimulatedInstance instance : sim.instances()) {
                 // Settle 400 ms: above the simulator's 300 ms maximum lag (read-back first).
