@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.examples.cli;
 
+import io.github.bisonbackfill.examples.Loopback;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -252,24 +253,6 @@ public final class ConfigLoader {
         }
     }
 
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false; // a name: never resolved here (no DNS lookups while reading a config)
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** One JSON object being read: remembers the fields used so that the rest can be rejected as unknown. */
     private static final class Obj {
         final JsonNode node;
@@ -357,7 +340,7 @@ public final class ConfigLoader {
             if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
                 throw new ConfigException(field(name), "must not carry a query, fragment or credentials");
             }
-            if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(uri.getHost())) {
+            if (scheme.equals("http") && !allowInsecureHttp && !Loopback.isLoopback(uri.getHost())) {
                 throw new ConfigException(field(name), "plain http:// is only allowed for loopback hosts: use https://,"
                         + " or set " + field("allow_insecure_http") + ": true");
             }

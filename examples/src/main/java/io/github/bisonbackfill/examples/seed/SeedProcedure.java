@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.examples.seed;
 
+import io.github.bisonbackfill.examples.Loopback;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bisonbackfill.bison.Reply;
@@ -15,9 +17,7 @@ import io.github.bisonbackfill.supabase.UpsertOptions;
 import io.github.bisonbackfill.supabase.UpsertResult;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -337,7 +337,7 @@ public final class SeedProcedure {
             if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL, got: " + baseUrl);
             }
-            if ("http".equals(uri.getScheme()) && !loopback(uri.getHost())) {
+            if ("http".equals(uri.getScheme()) && !Loopback.isLoopback(uri.getHost())) {
                 throw new IllegalArgumentException("plain http is only allowed for a loopback host, got: " + baseUrl);
             }
             this.baseUrl = uri;
@@ -417,14 +417,6 @@ public final class SeedProcedure {
                 throw new IllegalStateException("writer is required");
             }
             return new SeedProcedure(this);
-        }
-
-        private static boolean loopback(String host) {
-            try {
-                return "localhost".equalsIgnoreCase(host) || InetAddress.getByName(host).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
         }
     }
 }
