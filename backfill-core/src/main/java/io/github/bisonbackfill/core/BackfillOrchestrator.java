@@ -37,6 +37,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies the interested leads of many clients (Email Bison workspaces on one or more instances) into
@@ -128,6 +129,12 @@ public final class BackfillOrchestrator {
     public static final boolean DEFAULT_BISON_STATS = true;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Rows mapped and passed to one {@link SupabaseWriter#upsert} call: bounds a client's rows in
+     * memory (one chunk at a time) while keeping the writer's concurrent batches busy (20 batches of
+     * the default 500); the rows of a client are unique by conflict key, so chunks never overlap.
+     */
+    static final int DEFAULT_WRITE_CHUNK_ROWS = 10_000;
 
     private final Map<String, InstanceBinding> instances;
     private final SupabaseWriter writer;
@@ -141,6 +148,7 @@ public final class BackfillOrchestrator {
     private final Clock clock;
     private final ClientLeadMapper mapper;
     private final boolean bisonStats;
+    private final int writeChunkRows;
 
     private record InstanceBinding(String name, BisonClient client, URI baseUrl) {
     }
@@ -158,6 +166,7 @@ public final class BackfillOrchestrator {
         this.clock = b.clock;
         this.mapper = ClientLeadMapper.builder().clock(b.clock).build();
         this.bisonStats = b.bisonStats;
+        this.writeChunkRows = b.writeChunkRows;
     }
 
     /** A builder; {@link Builder#instance} (at least one) and {@link Builder#writer} are required. */
@@ -288,17 +297,28 @@ public final class BackfillOrchestrator {
             warnAboutScan(key, spec, scan);
             LeadDedupResult dedup = LeadDedup.apply(scan.replies());
             dedupStats = DedupStats.from(dedup);
-            List<ClientLeadRow> rows = mapper.mapAll(dedup.leads(),
-                    new SourceWorkspace(scan.instance(), inst.baseUrl(), spec.workspaceId(), spec.name()));
             BillingWindow window = options.billing().orElse(null);
+            long windowReplies = window == null ? 0 : window.countReplies(scan.replies());
+            long windowLeads = window == null ? 0 : window.countLeads(dedup.leads());
+            boolean fullScan = scan.fullScan();
+            Long newHighWater = highWater(previousHighWater, scan);
+            SourceWorkspace source = new SourceWorkspace(scan.instance(), inst.baseUrl(), spec.workspaceId(), spec.name());
+            // From here only the winners (dedup.leads()) are needed: drop the scan so that the replies
+            // that lost the dedup can be collected before rows are built (memory, docs/benchmarks.md).
+            scan = null;
             if (dryRun) {
-                BillingCounts billing = window == null ? null : new BillingCounts(window,
-                        window.countReplies(scan.replies()), window.countLeads(dedup.leads()), null, null);
+                BillingCounts billing = window == null ? null
+                        : new BillingCounts(window, windowReplies, windowLeads, null, null);
                 report = new ClientReport(key, workspaceName, ClientOutcome.DRY_RUN, scanStats, dedupStats, null, null,
                         billing, Duration.between(start, clock.instant()), null);
             } else {
-                UpsertResult upsert = write(key, rows);
-                writeStats = WriteStats.from(upsert);
+                AtomicReference<UpsertResult> written = new AtomicReference<>();
+                try {
+                    write(key, dedup.leads(), source, written);
+                } finally {
+                    // On a failure, the rows of the chunks already acknowledged are reported (and stay written).
+                    writeStats = written.get() == null ? null : WriteStats.from(written.get());
+                }
                 if (!writeStats.complete()) {
                     throw new BackfillException("write of " + key + " is incomplete: " + writeStats.rowsSubmitted()
                             + " rows submitted, " + writeStats.rowsWritten() + " acknowledged, "
@@ -307,12 +327,13 @@ public final class BackfillOrchestrator {
                 }
                 // Only a scan of every page knows the workspace's distinct emails; after a catch-up that
                 // stopped early, reconcile() (a full scan) is the comparison.
-                Reconciliation reconciliation = scan.fullScan() ? countAfterWrite(key, spec, dedup) : null;
-                BillingCounts billing = window == null ? null : billingCounts(spec, scan, dedup, window, false);
+                Reconciliation reconciliation = fullScan ? countAfterWrite(key, spec, dedup) : null;
+                BillingCounts billing = window == null ? null
+                        : billingCounts(spec, windowReplies, windowLeads, window, false);
                 ClientOutcome outcome = dedupStats.rejected() + writeStats.rejects().size() == 0
                         ? ClientOutcome.COMPLETED : ClientOutcome.COMPLETED_WITH_REJECTS;
                 checkpoints.put(new ClientCheckpoint(key, runId, CheckpointStatus.COMPLETED, writeStats.rowsWritten(),
-                        clock.instant(), highWater(previousHighWater, scan)));
+                        clock.instant(), newHighWater));
                 report = new ClientReport(key, workspaceName, outcome, scanStats, dedupStats, writeStats, reconciliation,
                         billing, Duration.between(start, clock.instant()), null);
             }
@@ -374,17 +395,28 @@ public final class BackfillOrchestrator {
         }
     }
 
-    private UpsertResult write(ClientKey key, List<ClientLeadRow> rows) {
+    /**
+     * Maps and writes the leads {@code writeChunkRows} ({@link #DEFAULT_WRITE_CHUNK_ROWS}) at a time, so
+     * that only one chunk's rows (and the writer's JSON of them) are in memory besides the leads; each
+     * chunk's result is added to {@code written} as soon as it returns.
+     */
+    private void write(ClientKey key, List<UniqueLead> leads, SourceWorkspace source,
+                       AtomicReference<UpsertResult> written) {
         AtomicInteger batch = new AtomicInteger();
         AtomicLong acknowledged = new AtomicLong();
         UpsertOptions options = UpsertOptions.builder()
                 .onConflict(ClientLeadsSchema.CONFLICT_COLUMNS.toArray(String[]::new))
                 .resolution(Resolution.MERGE_DUPLICATES)
                 .listener((BatchProgress p) -> listener.on(new ProgressEvent.BatchWritten(key,
-                        batch.incrementAndGet(), p.batchRows(), acknowledged.addAndGet(p.acknowledged()), rows.size(),
+                        batch.incrementAndGet(), p.batchRows(), acknowledged.addAndGet(p.acknowledged()), leads.size(),
                         clock.instant())))
                 .build();
-        return writer.upsert(table, rows, options);
+        for (int from = 0; from < leads.size() || from == 0; from += writeChunkRows) {
+            List<ClientLeadRow> rows = mapper.mapAll(leads.subList(from, Math.min(leads.size(), from + writeChunkRows)),
+                    source);
+            UpsertResult r = writer.upsert(table, rows, options);
+            written.accumulateAndGet(r, (a, b) -> a == null ? b : a.plus(b));
+        }
     }
 
     private Reconciliation countAfterWrite(ClientKey key, ClientSpec spec, LeadDedupResult dedup) {
@@ -507,7 +539,7 @@ public final class BackfillOrchestrator {
                 LeadDedupResult dedup = LeadDedup.apply(scan.replies());
                 List<BillingCounts> counts = new ArrayList<>(ws.size());
                 for (BillingWindow w : ws) {
-                    counts.add(billingCounts(spec, scan, dedup, w, bisonStats));
+                    counts.add(billingCounts(spec, w.countReplies(scan.replies()), w.countLeads(dedup.leads()), w, bisonStats));
                 }
                 return new ClientBilling(spec.key(), counts, null);
             } catch (RuntimeException e) {
@@ -518,12 +550,12 @@ public final class BackfillOrchestrator {
         return new BillingReport(ws, out);
     }
 
-    private BillingCounts billingCounts(ClientSpec spec, ScanResult scan, LeadDedupResult dedup, BillingWindow w,
+    private BillingCounts billingCounts(ClientSpec spec, long windowReplies, long windowLeads, BillingWindow w,
                                         boolean withStat) {
         long rows = writer.count(table, Filter.eq("workspace_name", spec.name()), Filter.gte("date_received", w.start()),
                 Filter.lt("date_received", w.end()));
         Long stat = withStat ? interestedStat(spec, w.firstDay(), w.lastDay()) : null;
-        return new BillingCounts(w, w.countReplies(scan.replies()), w.countLeads(dedup.leads()), rows, stat);
+        return new BillingCounts(w, windowReplies, windowLeads, rows, stat);
     }
 
     private Long interestedStat(ClientSpec spec, LocalDate first, LocalDate last) {
@@ -608,8 +640,18 @@ public final class BackfillOrchestrator {
         private final List<ProgressListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private boolean bisonStats = DEFAULT_BISON_STATS;
+        private int writeChunkRows = DEFAULT_WRITE_CHUNK_ROWS;
 
         private Builder() {
+        }
+
+        /** Rows per writer call (tests use small chunks to cross chunk boundaries with little data). */
+        Builder writeChunkRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("writeChunkRows must be at least 1, got " + rows);
+            }
+            this.writeChunkRows = rows;
+            return this;
         }
 
         /** Registers {@code client} under {@code name}; see {@link #instance(BisonClient)}. */

@@ -13,7 +13,7 @@ public enum ClientOutcome {
     FAILED,
     /** Completed earlier in the resumed run (per the {@link CheckpointStore}); not run again. */
     SKIPPED_ALREADY_DONE,
-    /** Scanned, deduplicated and mapped, but nothing written (dry run). */
+    /** Scanned and deduplicated, but nothing mapped or written (dry run). */
     DRY_RUN,
     /** Not reached: the run was stopped or cancelled before this client. */
     NOT_RUN

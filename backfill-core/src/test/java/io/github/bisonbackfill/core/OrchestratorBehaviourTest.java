@@ -161,7 +161,7 @@ class OrchestratorBehaviourTest {
     }
 
     @Test
-    void dryRun_readsDedupsAndMaps_butWritesNoRowAndNoCheckpoint() {
+    void dryRun_readsAndDedups_butWritesNoRowAndNoCheckpoint() {
         BackfillReport report = orchestrator.run(plan, RunOptions.builder().dryRun(true).build());
 
         assertThat(report.dryRun()).isTrue();

@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.supabase;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,5 +47,21 @@ public record UpsertResult(int rowsSubmitted, long rowsAcknowledged, int batches
      */
     public boolean complete() {
         return rowsAcknowledged + rejected.size() == (long) rowsSubmitted - duplicatesDropped;
+    }
+
+    /**
+     * The result of two calls taken together (e.g. a large set written in chunks): counts added,
+     * rejects concatenated in order. {@link #complete()} holds for the sum when it holds for both.
+     *
+     * @param other the later call's result
+     * @return the combined result
+     */
+    public UpsertResult plus(UpsertResult other) {
+        List<RejectedRow> both = new ArrayList<>(rejected.size() + other.rejected.size());
+        both.addAll(rejected);
+        both.addAll(other.rejected);
+        return new UpsertResult(Math.addExact(rowsSubmitted, other.rowsSubmitted), rowsAcknowledged + other.rowsAcknowledged,
+                batches + other.batches, retries + other.retries, duplicatesDropped + other.duplicatesDropped, both,
+                rowsAffected + other.rowsAffected);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -209,7 +210,8 @@ public final class SimulatedInstance {
     }
 
     /**
-     * The workspace a reply id belongs to on this instance.
+     * The workspace a reply id belongs to on this instance. Builds a snapshot of every reply per call:
+     * to check many rows, take {@link #replyWorkspaces()} once.
      *
      * @param replyId the reply id
      * @return its workspace, empty if no such reply
@@ -217,6 +219,16 @@ public final class SimulatedInstance {
     public OptionalLong workspaceOfReply(long replyId) {
         Long ws = state.replyWorkspaces().get(replyId);
         return ws == null ? OptionalLong.empty() : OptionalLong.of(ws);
+    }
+
+    /**
+     * Ground truth for audits of many rows: every reply id of this instance and its workspace, as a
+     * snapshot taken now.
+     *
+     * @return reply id → workspace id (unmodifiable)
+     */
+    public Map<Long, Long> replyWorkspaces() {
+        return state.replyWorkspaces();
     }
 
     /**

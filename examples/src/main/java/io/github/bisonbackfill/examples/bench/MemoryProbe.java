@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,9 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the heap it needed. The simulator runs in the parent JVM, so nothing of it is counted here.
  *
  * <p>Prints: the heap limit, the peak heap occupancy (all heap pools, garbage included: what the heap had
- * to hold between collections), the <em>live set at the peak</em> (heap used right after a forced full
- * collection when the first upsert batch has been acknowledged: at that moment the scan's replies, the
- * dedup result and every mapped row are all reachable), the number of collections, and the outcome.
+ * to hold between collections), two live sets (heap used right after a forced full collection): when
+ * the last page has been read (every reply of the scan reachable: the peak) and when the first upsert
+ * batch has been acknowledged (the dedup's winning replies and one chunk of mapped rows), the number
+ * of collections, and the outcome.
  */
 public final class MemoryProbe {
     static final String ENV_URL = "BENCH_BISON_URL";
@@ -49,13 +51,21 @@ public final class MemoryProbe {
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-        AtomicLong liveAtPeak = new AtomicLong(-1);
+        AtomicLong liveAfterScan = new AtomicLong(-1);
+        AtomicLong liveWhileWriting = new AtomicLong(-1);
+        AtomicInteger pages = new AtomicInteger();
         ProgressListener probe = new ProgressListener() {
+            @Override
+            public void pageRead(ProgressEvent.PageRead e) {
+                if (pages.incrementAndGet() == e.lastPage()) {
+                    liveAfterScan.set(liveHeap(heap));
+                }
+            }
+
             @Override
             public void batchWritten(ProgressEvent.BatchWritten e) {
                 if (e.batch() == 1) {
-                    System.gc();
-                    liveAtPeak.set(heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum());
+                    liveWhileWriting.set(liveHeap(heap));
                 }
             }
         };
@@ -85,10 +95,18 @@ public final class MemoryProbe {
         System.out.printf("| rows written | %d |%n", r.rowsWritten());
         System.out.printf("| wall time | %.1f s |%n", seconds);
         System.out.printf("| peak heap occupancy (garbage included) | %d MiB |%n", peak >> 20);
-        System.out.printf("| live set at the peak (after a full GC once the rows were mapped) | %d MiB |%n", liveAtPeak.get() >> 20);
+        System.out.printf("| live set when the last page was read (every reply reachable) | %d MiB |%n", liveAfterScan.get() >> 20);
+        System.out.printf("| live set while writing (first batch acknowledged: the winning replies, one chunk of rows) | %d MiB |%n",
+                liveWhileWriting.get() >> 20);
         System.out.printf("| collections | %d |%n", collections);
         if (r.error() != null) {
             System.out.printf("| error | %s: %s |%n", r.error().type(), r.error().message());
         }
+    }
+
+    /** Heap in use right after a forced full collection: what is reachable now. */
+    private static long liveHeap(List<MemoryPoolMXBean> heap) {
+        System.gc();
+        return heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
     }
 }

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -32,12 +31,13 @@ record TableAudit(long rows, long expectedLeads, long wrongRows, long missingLea
         }
         Map<String, Set<String>> correct = new HashMap<>();
         List<Map<String, Object>> rows = writer.select(table, "workspace_name,lead_email,bison_reply_id");
+        Map<Long, Long> workspaceOfReply = truth.replyWorkspaces();
         long wrong = 0;
         for (Map<String, Object> row : rows) {
             String name = (String) row.get("workspace_name");
             Long expected = workspaceOfName.get(name);
-            OptionalLong actual = truth.workspaceOfReply(((Number) row.get("bison_reply_id")).longValue());
-            if (expected == null || actual.isEmpty() || actual.getAsLong() != expected) {
+            Long actual = workspaceOfReply.get(((Number) row.get("bison_reply_id")).longValue());
+            if (expected == null || !expected.equals(actual)) {
                 wrong++;
             } else {
                 correct.computeIfAbsent(name, k -> new HashSet<>()).add((String) row.get("lead_email"));

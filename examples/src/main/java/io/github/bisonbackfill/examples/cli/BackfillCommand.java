@@ -34,7 +34,7 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--client", paramLabel = "NAME", description = "only this client (repeatable); joins the current run")
     List<String> clients = List.of();
 
-    @Option(names = "--dry-run", description = "read, deduplicate and map, but write nothing")
+    @Option(names = "--dry-run", description = "read and deduplicate, but write nothing")
     boolean dryRun;
 
     @Option(names = "--resume", description = "skip the clients completed in the last run (needs run.checkpoint_file)")

@@ -9,10 +9,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -78,6 +80,8 @@ public final class DataGenerator {
     private long nextSenderId = SENDER_ID_BASE;
     private long nextScheduledEmailId = 900_001;
     private final Map<Long, List<SimLead>> leadsByWorkspace = new HashMap<>();
+    /** Lead emails in use per workspace: Email Bison keeps one lead per email in a workspace. */
+    private final Map<Long, Set<String>> leadEmailsByWorkspace = new HashMap<>();
     private final Map<Long, List<Long>> campaignsByWorkspace = new HashMap<>();
     private final Map<Long, Long> senderByWorkspace = new HashMap<>();
 
@@ -279,6 +283,15 @@ public final class DataGenerator {
         String last = pick(LAST);
         String company = pick(COMPANIES);
         String email = email(first, last, company);
+        Set<String> used = leadEmailsByWorkspace.computeIfAbsent(workspaceId, k -> new HashSet<>());
+        if (!used.add(email)) {
+            // A new lead needs its own address: the name pool is small, so number the local part.
+            int at = email.indexOf('@');
+            String base = email;
+            for (int n = 2; !used.add(email); n++) {
+                email = base.substring(0, at) + n + base.substring(at);
+            }
+        }
         String stored = switch (random.nextInt(20)) {
             case 0, 1, 2, 3 -> capitalised(email);
             case 4 -> email.toUpperCase(Locale.ROOT);
