@@ -576,7 +576,13 @@ public final class BisonClient implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "BisonClient.Builder[baseUrl=" + baseUrl + ", instanceName=" + instanceName + ", workspaceKeys="
+            String shownUrl;
+            try {
+                shownUrl = baseUrl == null ? "none" : normalise(baseUrl, true).toString();
+            } catch (RuntimeException invalid) {
+                shownUrl = "<invalid>";
+            }
+            return "BisonClient.Builder[baseUrl=" + shownUrl + ", instanceName=" + instanceName + ", workspaceKeys="
                     + workspaceKeys.keySet() + ", superAdminKey=" + (superAdminKey == null ? "none" : "<redacted>") + "]";
         }
 
@@ -585,11 +591,13 @@ public final class BisonClient implements AutoCloseable {
             try {
                 uri = new URI(baseUrl.trim());
             } catch (URISyntaxException e) {
-                throw new IllegalStateException("baseUrl is not a valid URL: " + e.getMessage(), e);
+                // The input is not echoed: a key passed here by mistake must not reach a message.
+                throw new IllegalStateException("baseUrl is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("https") && !scheme.equals("http")) {
-                throw new IllegalStateException("baseUrl must start with https:// (got \"" + baseUrl + "\")");
+                throw new IllegalStateException("baseUrl must start with https:// (got "
+                        + (uri.getScheme() == null ? "no scheme" : "scheme \"" + uri.getScheme() + "\"") + ")");
             }
             if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
                     || uri.getRawFragment() != null) {

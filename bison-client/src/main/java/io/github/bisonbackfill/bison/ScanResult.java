@@ -36,11 +36,15 @@ import java.util.Objects;
  *                            keep the larger of it and the previous mark
  * @param fallbackReason      why a catch-up scan read every page after all (the reply order it
  *                            relies on did not hold), or {@code null}
+ * @param totalFell           whether {@code meta.total} ever fell from one accepted page to the next:
+ *                            a reply vanished mid-scan, which shifts later replies towards pages
+ *                            already read, so one may have been missed (arrivals only duplicate)
  */
 public record ScanResult(String instance, long workspaceId, String workspaceName, KeyMode keyMode,
                          List<Reply> replies, int pagesRead, int repliesSeen, long totalAtStart,
                          long totalAtEnd, int violationsDetected, int violationsRecovered,
-                         boolean fullScan, Duration duration, long highestReplyId, String fallbackReason) {
+                         boolean fullScan, Duration duration, long highestReplyId, String fallbackReason,
+                         boolean totalFell) {
     /**
      * Validates and copies.
      *
@@ -63,6 +67,18 @@ public record ScanResult(String instance, long workspaceId, String workspaceName
     }
 
     /**
+     * Creates a result whose total fell only if {@code totalAtEnd < totalAtStart}.
+     */
+    public ScanResult(String instance, long workspaceId, String workspaceName, KeyMode keyMode,
+                      List<Reply> replies, int pagesRead, int repliesSeen, long totalAtStart,
+                      long totalAtEnd, int violationsDetected, int violationsRecovered,
+                      boolean fullScan, Duration duration, long highestReplyId, String fallbackReason) {
+        this(instance, workspaceId, workspaceName, keyMode, replies, pagesRead, repliesSeen, totalAtStart, totalAtEnd,
+                violationsDetected, violationsRecovered, fullScan, duration, highestReplyId, fallbackReason,
+                totalAtEnd < totalAtStart);
+    }
+
+    /**
      * Creates a result without catch-up details (the shape before catch-up scans existed):
      * {@code highestReplyId} is the highest id in {@code replies} (0 if none), no fallback reason.
      *
@@ -80,11 +96,11 @@ public record ScanResult(String instance, long workspaceId, String workspaceName
 
     /**
      * Whether {@code meta.total} changed during the scan (between the first and the last page
-     * accepted, which for a catch-up that stopped early is over the pages it read): replies arrived
-     * or vanished meanwhile.
+     * accepted, which for a catch-up that stopped early is over the pages it read, or fell on the way:
+     * {@link #totalFell()}): replies arrived or vanished meanwhile.
      */
     public boolean drifted() {
-        return totalAtStart != totalAtEnd;
+        return totalFell || totalAtStart != totalAtEnd;
     }
 
     /** Whether a catch-up scan fell back to reading every page ({@link #fallbackReason()} is set). */

@@ -153,4 +153,31 @@ class BisonRepliesTest {
                     assertThat(e.value()).hasValue("3.5");
                 });
     }
+
+    @Test
+    void readReply_dateTimesInTheFormsLaravelAndPhpWrite_allRead() throws IOException {
+        Instant t = Instant.parse("2025-10-14T17:03:21Z");
+        for (String v : new String[] {"2025-10-14T17:03:21.000000Z", "2025-10-14T17:03:21Z", "2025-10-14T17:03:21+00:00",
+                "2025-10-14T17:03:21+0000", "2025-10-14T19:03:21+02:00", "2025-10-14T19:03:21+0200",
+                "2025-10-14 17:03:21", "2025-10-14 17:03:21.000", "2025-10-14T17:03:21", "2025-10-14T12:03:21-05",
+                "1760461401", "1760461401000"}) {
+            assertThat(BisonReplies.readReply(json("{\"id\": 1, \"date_received\": \"" + v + "\"}"), null).dateReceived())
+                    .as(v).isEqualTo(t);
+        }
+        assertThat(BisonReplies.readReply(json("{\"id\": 1, \"created_at\": 1760461401}"), null).createdAt()).isEqualTo(t);
+        assertThat(BisonReplies.readReply(json("{\"id\": 1, \"created_at\": \"2025-10-14\"}"), null).createdAt())
+                .isEqualTo(Instant.parse("2025-10-14T00:00:00Z"));
+        assertThat(BisonReplies.readReply(json("{\"id\": 1, \"date_received\": \"2025-10-14T17:03:21.123456789Z\"}"), null)
+                .dateReceived()).isEqualTo(Instant.parse("2025-10-14T17:03:21.123456789Z"));
+        assertThatThrownBy(() -> BisonReplies.readReply(json("{\"id\": 1, \"created_at\": 12345}"), null))
+                .isInstanceOf(BisonJsonShapeException.class).hasMessageContaining("created_at");
+    }
+
+    @Test
+    void readReply_booleansAsYesNo_areRead_andAnObjectIsAShapeError() throws IOException {
+        assertThat(BisonReplies.readReply(json("{\"id\": 1, \"interested\": \"Yes\"}"), null).interested()).isTrue();
+        assertThat(BisonReplies.readReply(json("{\"id\": 1, \"automated_reply\": \"no\"}"), null).automatedReply()).isFalse();
+        assertThatThrownBy(() -> BisonReplies.readReply(json("{\"id\": 1, \"interested\": {\"v\": true}}"), null))
+                .isInstanceOf(BisonJsonShapeException.class).hasMessageContaining("interested");
+    }
 }

@@ -47,6 +47,18 @@ class BuilderTest {
     }
 
     @Test
+    void aKeyPassedAsTheBaseUrlByMistake_isNeverEchoed_norShownByToString() {
+        String key = "12|eb_Xq7Zk9mN2pL4sT8vW1yB3";
+        BisonClient.Builder b = BisonClient.builder().baseUrl(key).superAdminKey("1|abcdefghij");
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Xq7Zk9mN2pL4sT8vW1yB3"));
+        assertThat(b.toString()).doesNotContain("Xq7Zk9mN2pL4sT8vW1yB3");
+        BisonClient.Builder spaced = BisonClient.builder().baseUrl("12|secret with spaces").superAdminKey("1|abcdefghij");
+        assertThatThrownBy(spaced::build).isInstanceOf(IllegalStateException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+    }
+
+    @Test
     void instanceName_defaultsToTheHost() {
         try (BisonClient client = BisonClient.builder().baseUrl("https://Send.Agency.example/").superAdminKey("1|abc")
                 .build()) {

@@ -245,6 +245,10 @@ public final class BisonEngine implements AutoCloseable {
                     refused = e;
                     value = null;
                 }
+                // These answers carry no reply ids to check, so only the read-back can vouch for them. Waiting
+                // the settle delay first lets a foreign switch made just before the request show in the
+                // read-back even when the read-back trails the data (the lag is at most the settle delay).
+                sleep(config.switchSettleDelay());
                 CurrentUser after = checkContext();
                 if (guard.isTarget(after)) {
                     guard.markRecovered();
@@ -465,6 +469,7 @@ public final class BisonEngine implements AutoCloseable {
         private int repliesSeen;
         private Long totalAtStart;
         private long totalAtEnd;
+        private boolean totalFell;
         private Long expectedTotal;
         private long highestReplyId;
         /** Non-null while the scan is a catch-up that has neither stopped nor fallen back. */
@@ -565,6 +570,7 @@ public final class BisonEngine implements AutoCloseable {
             repliesSeen = 0;
             totalAtStart = null;
             totalAtEnd = 0;
+            totalFell = false;
             expectedTotal = null;
             highestReplyId = 0;
             firstPageIds = null;
@@ -859,6 +865,8 @@ public final class BisonEngine implements AutoCloseable {
                 }
                 if (totalAtStart == null) {
                     totalAtStart = page.total();
+                } else if (page.total() < totalAtEnd) {
+                    totalFell = true;
                 }
                 if (page.page() == 1 && firstPageIds == null) {
                     firstPageIds = new HashSet<>();
@@ -880,7 +888,8 @@ public final class BisonEngine implements AutoCloseable {
             ScanResult result = new ScanResult(config.instanceName(), guard.workspaceId, name, mode,
                     new ArrayList<>(replies.values()), pagesRead, repliesSeen, totalAtStart == null ? 0 : totalAtStart,
                     totalAtEnd, guard.detected, guard.recovered, !stoppedEarly,
-                    Duration.ofNanos(System.nanoTime() - startedNanos), highestReplyId, fallbackReason);
+                    Duration.ofNanos(System.nanoTime() - startedNanos), highestReplyId, fallbackReason,
+                    totalFell);
             log.debug("scanned workspace {} ({}) on {}: {} pages{}, {} replies, {} interested, violations {}/{} in {} ms",
                     guard.workspaceId, name, config.instanceName(), pagesRead,
                     stoppedEarly ? " (catch-up stopped early)" : fallbackReason != null ? " (catch-up fell back)" : "",

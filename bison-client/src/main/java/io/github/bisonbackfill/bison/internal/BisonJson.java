@@ -24,9 +24,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -40,7 +43,21 @@ import java.util.function.Function;
  */
 public final class BisonJson {
     private static final int EXCERPT = 200;
-    private static final DateTimeFormatter SQL_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
+    /**
+     * The date-times Laravel and PHP produce: a date, {@code T} or a space, a time with 0–9 fraction
+     * digits, and an optional offset written {@code Z}, {@code +00:00}, {@code +0000} or {@code +00}
+     * (none: UTC, Laravel's zone-less form).
+     */
+    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
 
     private final ObjectMapper mapper = JsonMapper.builder()
             // Reply bodies have been seen with raw control characters that strict parsers reject.
@@ -121,13 +138,22 @@ public final class BisonJson {
 
     // ---- mappings ------------------------------------------------------------------------------
 
-    /** Maps {@code GET /api/replies}: {@code data[]} and {@code meta.last_page}/{@code meta.total} required. */
+    /**
+     * Maps {@code GET /api/replies}: {@code data} and {@code meta.last_page}/{@code meta.total} required.
+     * Also accepted: {@code data} as an object of index → reply (a PHP collection filtered without
+     * {@code values()}) and the paginator's fields at the top level instead of in {@code meta}
+     * (a bare {@code paginate()}). A {@code current_page} other than the page asked for is refused:
+     * a server or proxy that ignores {@code page=} would otherwise serve page 1 again and again.
+     */
     public RepliesPage repliesPage(JsonNode root, int requestedPage) {
         JsonNode data = root.get("data");
-        if (data == null || !data.isArray()) {
+        if (data == null || !(data.isArray() || data.isObject())) {
             throw new BisonJsonShapeException("expected a \"data\" array", "data", "is not an array", null);
         }
         JsonNode meta = root.get("meta");
+        if (meta == null && root.has("last_page") && root.has("total")) {
+            meta = root;
+        }
         if (meta == null || !meta.isObject()) {
             throw new BisonJsonShapeException("expected a \"meta\" object (pagination)", "meta", "is not an object", null);
         }
@@ -138,6 +164,12 @@ public final class BisonJson {
         }
         if (total == null || total < 0) {
             throw new BisonJsonShapeException("meta.total is missing or invalid", "meta.total", "is missing or invalid", null);
+        }
+        Long currentPage = longOrNull(meta, "current_page");
+        if (currentPage != null && currentPage != requestedPage) {
+            throw new BisonJsonShapeException("page " + requestedPage + " was asked for but meta.current_page is "
+                    + currentPage + " (is the page parameter being dropped on the way?)", "meta.current_page",
+                    "is not the page asked for", Long.toString(currentPage));
         }
         List<Reply> interested = new ArrayList<>();
         long[] ids = new long[data.size()];
@@ -240,21 +272,33 @@ public final class BisonJson {
         if (userId == null) {
             throw new BisonJsonShapeException("data.id (the user) is missing", "data.id", "is missing", null);
         }
-        JsonNode team = data.get("team");
-        if (team == null || !team.isObject()) {
-            team = data.get("current_team");
-        }
+        // Every source present must agree: data.team, data.current_team and data.current_team_id.
         Long teamId = null;
         String teamName = null;
-        if (team != null && team.isObject()) {
-            teamId = longOrNull(team, "id");
-            teamName = text(team, "name");
-        }
-        Long currentTeamId = longOrNull(data, "current_team_id");
-        if (teamId == null) {
-            teamId = currentTeamId;
-        } else if (currentTeamId != null && !currentTeamId.equals(teamId)) {
-            return new CurrentUser(userId, null, null);
+        for (String field : new String[] {"team", "current_team", "current_team_id"}) {
+            JsonNode node = data.get(field);
+            Long id;
+            String name = null;
+            if (node != null && node.isObject()) {
+                id = longOrNull(node, "id");
+                name = text(node, "name");
+            } else if (field.equals("current_team_id")) {
+                id = longOrNull(data, field);
+            } else {
+                continue;
+            }
+            if (id == null) {
+                continue;
+            }
+            if (teamId != null && !teamId.equals(id)) {
+                return new CurrentUser(userId, null, null);
+            }
+            if (teamId == null) {
+                teamId = id;
+                teamName = name;
+            } else if (teamName == null) {
+                teamName = name;
+            }
         }
         return new CurrentUser(userId, teamId, teamName);
     }
@@ -358,39 +402,62 @@ public final class BisonJson {
         if (n.isBoolean()) {
             return n.booleanValue();
         }
+        if (n.isContainerNode()) {
+            throw new BisonJsonShapeException(field, "is not a boolean (got " + n.getNodeType() + ")", null);
+        }
         if (n.isNumber()) {
             return n.asLong() != 0;
         }
         String s = n.asText().trim();
-        if (s.equalsIgnoreCase("true") || s.equals("1")) {
+        if (s.equalsIgnoreCase("true") || s.equals("1") || s.equalsIgnoreCase("yes")) {
             return true;
         }
-        if (s.equalsIgnoreCase("false") || s.equals("0") || s.isEmpty()) {
+        if (s.equalsIgnoreCase("false") || s.equals("0") || s.equalsIgnoreCase("no") || s.isEmpty()) {
             return false;
         }
         throw new BisonJsonShapeException(field, "is not a boolean", s);
     }
 
+    /**
+     * Reads a date-time leniently: ISO-8601 and Laravel/PHP forms ({@link #DATE_TIME}; no offset means
+     * UTC), a date alone (midnight UTC), or Unix epoch seconds (10 digits) or milliseconds (13).
+     *
+     * @throws BisonJsonShapeException if the value is none of these
+     */
     static Instant instant(JsonNode parent, String field) {
+        JsonNode n = parent.get(field);
+        if (n != null && n.isIntegralNumber()) {
+            return epoch(field, n.asText());
+        }
         String s = text(parent, field);
         if (s == null || s.isBlank()) {
             return null;
         }
         String v = s.trim();
-        try {
-            return OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException ignored) {
-            // Not ISO-8601 with an offset; try Laravel's zone-less forms, which are UTC.
+        if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return epoch(field, v);
         }
         try {
-            return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+            TemporalAccessor t = DATE_TIME.parseBest(v, OffsetDateTime::from, LocalDateTime::from);
+            return t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException ignored) {
-            // Try the SQL form next.
+            // Not a date-time; a date alone?
         }
         try {
-            return LocalDateTime.parse(v, SQL_DATE_TIME).toInstant(ZoneOffset.UTC);
+            return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e) {
             throw new BisonJsonShapeException(field, "is not a date-time", v);
         }
+    }
+
+    private static Instant epoch(String field, String digits) {
+        if (digits.length() == 10) {
+            return Instant.ofEpochSecond(Long.parseLong(digits));
+        }
+        if (digits.length() == 13) {
+            return Instant.ofEpochMilli(Long.parseLong(digits));
+        }
+        throw new BisonJsonShapeException(field, "is not a date-time (a number that is neither epoch seconds nor milliseconds)",
+                digits);
     }
 }

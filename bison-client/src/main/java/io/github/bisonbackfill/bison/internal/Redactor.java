@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class Redactor {
     static final String REDACTED = "<redacted>";
-    private static final Pattern TOKEN_SHAPED = Pattern.compile("\\d+\\|[A-Za-z0-9]{8,}");
+    private static final Pattern TOKEN_SHAPED = Pattern.compile("\\d+\\|[A-Za-z0-9_\\-]{8,}");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+\\S+");
 
     private final List<String> secrets;

@@ -54,6 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * statuses to the library's exceptions. Thread-safe.
  */
 public final class Transport implements AutoCloseable {
+    /** How much higher the backoff of a 429 without Retry-After starts than {@code retryBaseDelay}. */
+    private static final long THROTTLED_BACKOFF_FACTOR = 10;
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
     private static final int BODY_IN_EXCEPTION = 500;
 
@@ -177,7 +179,7 @@ public final class Transport implements AutoCloseable {
                 .handle(idempotent ? IOException.class : ConnectException.class)
                 .handleResultIf(r -> r.status() == 429 || (idempotent && isRetryableServerStatus(r.status())))
                 .abortIf((r, failure) -> System.nanoTime() >= deadline
-                        || (r != null && r.status() == 429 && exceedsDeadline(retryAfter(r), deadline)))
+                        || (r != null && honoursRetryAfter(r.status()) && exceedsDeadline(retryAfter(r), deadline)))
                 .withMaxAttempts(config.maxAttempts())
                 .withDelayFn(ctx -> delay(ctx.getLastResult(), ctx.getAttemptCount(), deadline))
                 .onRetryScheduled(e -> logRetry(endpoint, e))
@@ -196,11 +198,19 @@ public final class Transport implements AutoCloseable {
         return RetryAfter.parse(r.retryAfter(), config.clock());
     }
 
+    /** 429, and 503 (Laravel's maintenance mode sends Retry-After too). */
+    private static boolean honoursRetryAfter(int status) {
+        return status == 429 || status == 503;
+    }
+
     private Duration delay(HttpResult last, int attemptsMade, long deadline) {
-        Duration wait = last != null && last.status() == 429 ? retryAfter(last) : null;
+        Duration wait = last != null && honoursRetryAfter(last.status()) ? retryAfter(last) : null;
         if (wait == null) {
-            // Exponential backoff with "equal jitter": half fixed, half random, capped.
-            long base = config.retryBaseDelay().toNanos();
+            // Exponential backoff with "equal jitter": half fixed, half random, capped. A 429 without
+            // Retry-After starts 10x higher (5 s by default: 5, 10, 20, 30 s), so the retries outlast a
+            // per-minute window instead of spending themselves within a few seconds of it.
+            long base = config.retryBaseDelay().toNanos()
+                    * (last != null && last.status() == 429 ? THROTTLED_BACKOFF_FACTOR : 1);
             long cap = config.retryMaxDelay().toNanos();
             int shift = Math.min(Math.max(attemptsMade - 1, 0), 30);
             long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);

@@ -44,4 +44,13 @@ class BisonJsonCurrentUserTest {
     void currentUser_withNoWorkspaceAnywhere_isUnknown() throws Exception {
         assertThat(parse("{\"data\":{\"id\":7,\"team\":null}}").teamId()).isNull();
     }
+
+    @Test
+    void currentUser_whenTeamAndJetstreamCurrentTeamDisagree_provesNothing_andWhenTheyAgreeIsThatTeam() throws Exception {
+        assertThat(parse("{\"data\":{\"id\":7,\"team\":{\"id\":37},\"current_team\":{\"id\":12}}}").teamId()).isNull();
+        BisonJson.CurrentUser agree = parse("{\"data\":{\"id\":7,\"team\":{\"id\":37},\"current_team\":{\"id\":37,"
+                + "\"name\":\"Acme\"},\"current_team_id\":\"37\"}}");
+        assertThat(agree.teamId()).isEqualTo(37L);
+        assertThat(agree.teamName()).isEqualTo("Acme");
+    }
 }
