@@ -619,20 +619,45 @@ public final class SupabaseWriter implements AutoCloseable {
             try {
                 uri = new URI(raw);
             } catch (URISyntaxException e) {
-                throw new IllegalStateException("not a URL: " + raw, e);
+                throw new IllegalStateException("not a URL: " + shown(raw) + " (" + e.getReason() + ")");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                throw new IllegalStateException("the URL must be http(s)://host[:port][/path], got " + raw);
+                throw new IllegalStateException("the URL must be http(s)://host[:port][/path], got " + shown(raw));
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalStateException("the URL must not carry credentials (user:password@): pass the key with"
+                        + " apiKey(...); got " + shown(raw));
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalStateException("the URL must not have a query or fragment: " + raw);
+                throw new IllegalStateException("the URL must not have a query or fragment (a key belongs in apiKey(...)): "
+                        + shown(raw));
             }
             if (scheme.equals("http") && !allowInsecureHttp && !loopback(uri.getHost())) {
                 throw new IllegalStateException("plain http:// is allowed only for loopback hosts (the key would travel in"
                         + " clear text): use https://, or allowInsecureHttp(true) if you mean it; got host " + uri.getHost());
             }
             return projectUrl != null ? raw + "/rest/v1" : raw;
+        }
+
+        /** A URL as it may appear in a message: no query, fragment or user info (they can hold secrets). */
+        private static String shown(String raw) {
+            String v = raw;
+            int cut = v.length();
+            for (char c : new char[] {'?', '#'}) {
+                int i = v.indexOf(c);
+                if (i >= 0) {
+                    cut = Math.min(cut, i);
+                }
+            }
+            String tail = cut < v.length() ? "<query hidden>" : "";
+            v = v.substring(0, cut);
+            int at = v.indexOf('@');
+            if (at >= 0) {
+                int start = v.indexOf("//");
+                v = (start >= 0 && start < at ? v.substring(0, start + 2) : "") + "<credentials hidden>" + v.substring(at);
+            }
+            return v.length() > 200 ? v.substring(0, 200) + "..." : v + tail;
         }
 
         private static boolean loopback(String host) {

@@ -376,6 +376,27 @@ class SupabaseWriterHttpTest {
     }
 
     @Test
+    void upsert_answeredWithout_aContentRangeCount_failsInsteadOfCountingTheRowsAsWritten() {
+        // e.g. a proxy or a wrong URL answering 200 with a page of its own
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/html").body("<html>ok</html>").build());
+        SupabaseWriter w = writer(builder());
+        assertThatThrownBy(() -> w.upsert("t", List.of(Map.of("id", 1)), UpsertOptions.builder().onConflict("id").build()))
+                .isInstanceOf(SupabaseIoException.class).hasMessageContaining("without a Content-Range count")
+                .hasMessageContaining("1 rows of this batch may not be stored");
+    }
+
+    @Test
+    void aUrlWithCredentialsOrAQuery_isRefused_withoutEchoingThem() {
+        assertThatThrownBy(() -> SupabaseWriter.builder().restUrl("https://svc:s3cretpass@db.example.com/rest/v1").apiKey(KEY).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("credentials")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cretpass"));
+        assertThatThrownBy(() -> SupabaseWriter.builder().restUrl("https://db.example.com/rest/v1?apikey=eyJhbGciOiJIUzI1NiJ9.x.y")
+                .apiKey(KEY).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("query")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("eyJhbGci"));
+    }
+
+    @Test
     void count_withoutContentRange_failsInsteadOfGuessing() {
         server.enqueue(new MockResponse.Builder().code(200).build());
         SupabaseWriter w = writer(builder());

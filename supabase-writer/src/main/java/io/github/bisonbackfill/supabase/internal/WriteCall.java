@@ -156,9 +156,17 @@ public final class WriteCall {
         RestClient.Outcome outcome = rest.send(request(batch), mode, action, () -> tally.retries++);
         RestResponse response = outcome.response();
         if (response.successful()) {
+            long affected = ContentRange.total(response.header("Content-Range"));
+            if (affected < 0) {
+                // PostgREST answers count=exact with Content-Range */N; without it this is not PostgREST's
+                // commit (a proxy page, a wrong URL), so the batch is not counted as acknowledged.
+                throw new SupabaseIoException(action + ": HTTP " + response.status() + " without a Content-Range count from "
+                        + target() + "; the answer is not PostgREST's (a proxy or a wrong URL?), so " + rows.size()
+                        + " rows of this batch may not be stored", null);
+            }
             tally.requests++;
             tally.acknowledged += rows.size();
-            tally.affected += affectedCount(response, rows.size());
+            tally.affected += affected;
             return;
         }
         PostgrestError error = Errors.parse(mapper, response);
@@ -202,16 +210,6 @@ public final class WriteCall {
 
     private String target() {
         return rest.baseUrl() + (rest.schema() == null ? "" : " (schema " + rest.schema() + ")");
-    }
-
-    private long affectedCount(RestResponse response, int sent) {
-        long count = ContentRange.total(response.header("Content-Range"));
-        if (count < 0) {
-            log.warn("{}: 2xx without a readable Content-Range count ({}); counting the batch of {} rows as"
-                    + " acknowledged without an affected-row count", action, response.header("Content-Range"), sent);
-            return 0;
-        }
-        return count;
     }
 
     private RestClient.Request request(RowPreparer.Batch batch) {
