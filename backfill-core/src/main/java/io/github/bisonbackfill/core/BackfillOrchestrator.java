@@ -292,6 +292,9 @@ public final class BackfillOrchestrator {
                 }
             }
             ScanResult scan = scan(spec, lane, scanOptions, true);
+            if (scan.totalFell()) {
+                scan = readAgainAndMerge(key, spec, lane, scanOptions, scan);
+            }
             workspaceName = scan.workspaceName();
             scanStats = ScanStats.from(scan, scanOptions.build(), fullScanReason);
             warnAboutScan(key, spec, scan);
@@ -324,6 +327,14 @@ public final class BackfillOrchestrator {
                             + " rows submitted, " + writeStats.rowsWritten() + " acknowledged, "
                             + writeStats.rejects().size() + " rejected, " + writeStats.duplicatesDropped()
                             + " dropped as duplicates; run the client again");
+                }
+                long sent = writeStats.rowsSubmitted() - writeStats.duplicatesDropped();
+                if (sent > 1 && writeStats.rowsWritten() == 0 && writeStats.rejects().size() == sent) {
+                    // Every row refused is a table-wide problem (a new NOT NULL column, a blocking trigger,
+                    // a policy), not bad rows: the client is not done, and its mark must not move.
+                    throw new BackfillException("Supabase refused every one of the " + sent + " rows of " + key
+                            + " (first: " + writeStats.rejects().get(0).error().code() + " " + writeStats.rejects().get(0).error().message()
+                            + "); this is a problem of the table, not of the rows: fix it and run the client again");
                 }
                 // Only a scan of every page knows the workspace's distinct emails; after a catch-up that
                 // stopped early, reconcile() (a full scan) is the comparison.
@@ -377,12 +388,44 @@ public final class BackfillOrchestrator {
         }
     }
 
+    /**
+     * A scan whose {@code meta.total} fell may have missed a reply: one that vanished shifts a later
+     * reply onto a page already read. Reads the workspace once more and keeps every reply either pass
+     * saw (a reply is missed now only if shifted past in both passes). The merged result counts both
+     * passes; its totals and drift are the second pass's, which is warned about if its total fell too.
+     */
+    private ScanResult readAgainAndMerge(ClientKey key, ClientSpec spec, Lanes.Lane lane, ScanOptions.Builder options,
+                                         ScanResult first) {
+        LOG.debug("{}: meta.total moved {} -> {} during the scan; reading the workspace again", key,
+                first.totalAtStart(), first.totalAtEnd());
+        ScanResult second = scan(spec, lane, options, false);
+        Map<Long, Reply> union = new LinkedHashMap<>();
+        for (Reply r : first.replies()) {
+            union.put(r.id(), r);
+        }
+        for (Reply r : second.replies()) {
+            union.putIfAbsent(r.id(), r);
+        }
+        return new ScanResult(second.instance(), second.workspaceId(), second.workspaceName(), second.keyMode(),
+                new ArrayList<>(union.values()), first.pagesRead() + second.pagesRead(),
+                first.repliesSeen() + second.repliesSeen(), second.totalAtStart(), second.totalAtEnd(),
+                first.violationsDetected() + second.violationsDetected(),
+                first.violationsRecovered() + second.violationsRecovered(), first.fullScan() && second.fullScan(),
+                first.duration().plus(second.duration()), Math.max(first.highestReplyId(), second.highestReplyId()),
+                second.fallbackReason() != null ? second.fallbackReason() : first.fallbackReason(),
+                second.totalFell());
+    }
+
     private void warnAboutScan(ClientKey key, ClientSpec spec, ScanResult scan) {
         if (scan.workspaceName() != null && !scan.workspaceName().equals(spec.name())) {
             warn(key, "Email Bison names workspace " + spec.workspaceId() + " '" + scan.workspaceName()
                     + "'; its rows are written under the plan's client name '" + spec.name() + "'");
         }
-        if (scan.drifted()) {
+        if (scan.totalFell()) {
+            warn(key, "replies vanished during both reads of the workspace (meta.total fell; " + scan.totalAtStart()
+                    + " -> " + scan.totalAtEnd() + " on the second); the replies of both were kept, but one shifted"
+                    + " onto a page already read in both may be missing until the next run");
+        } else if (scan.drifted()) {
             warn(key, "replies changed during the scan (meta.total " + scan.totalAtStart() + " -> " + scan.totalAtEnd()
                     + "); a reply that arrived meanwhile may be picked up by the next run");
         }

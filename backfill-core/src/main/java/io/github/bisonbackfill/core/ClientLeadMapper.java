@@ -28,8 +28,9 @@ import java.util.Objects;
  *
  * <p>Column rules (see {@code docs/backfill-core.md} for the full table): names from the lead,
  * falling back to splitting {@code from_name} (lossy; "Ortiz, Dana" is understood) only when the
- * lead has neither; phone = the first custom variable whose name contains "phone", "mobile" or
- * "cell" (case-insensitive) and whose value is non-blank and has a digit; every text value is
+ * lead has neither; phone = the first custom variable with a word of its name starting or ending
+ * with "phone", "mobile" or "cell" (case-insensitive) and whose value is non-blank and has a
+ * digit; every text value is
  * trimmed (Unicode whitespace), stripped of NUL characters (PostgreSQL rejects them) and
  * {@code null} when blank.
  *
@@ -122,9 +123,10 @@ public final class ClientLeadMapper {
     }
 
     /**
-     * The first custom variable that looks like a phone: its name contains "phone", "mobile" or
-     * "cell" (case-insensitive) and its trimmed value is non-blank and contains a digit (so
-     * placeholders like "n/a" or "-" are skipped).
+     * The first custom variable that looks like a phone: a word of its name (split on non-letters,
+     * case-insensitive) starts or ends with "phone", "mobile" or "cell" ("Phone", "phone_2",
+     * "Mobile Number", "cellphone", "telephone"; not "cancelled_on" or "Marcella") and its trimmed
+     * value is non-blank and contains a digit (so placeholders like "n/a" or "-" are skipped).
      *
      * @param vars custom variables in Email Bison's order
      * @return the trimmed value, or {@code null}
@@ -134,10 +136,11 @@ public final class ClientLeadMapper {
             if (v == null || v.name() == null) {
                 continue;
             }
-            String name = v.name().toLowerCase(Locale.ROOT);
             boolean hint = false;
-            for (String h : PHONE_HINTS) {
-                hint |= name.contains(h);
+            for (String token : v.name().toLowerCase(Locale.ROOT).split("[^\\p{L}]+")) {
+                for (String h : PHONE_HINTS) {
+                    hint |= token.startsWith(h) || token.endsWith(h);
+                }
             }
             String value = Text.clean(v.value());
             if (hint && value != null && hasDigit(value)) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  *       lower-cased too);</li>
  *   <li>a display-name form {@code Dana Ortiz <dana@x.io>} or a bare {@code <dana@x.io>} yields the
  *       address between the last {@code <} and the final {@code >} (RFC 5322 angle-addr: the address
- *       is unambiguous, so rejecting it would only lose a lead);</li>
+ *       is unambiguous, so rejecting it would only lose a lead), provided the display name has no
+ *       {@code < > , ;} outside double quotes (a list of addresses is rejected, not guessed);</li>
  *   <li>a leading {@code mailto:} (any case) is dropped: it is a link scheme, never part of an
  *       address.</li>
  * </ul>

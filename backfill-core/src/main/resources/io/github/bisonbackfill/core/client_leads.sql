@@ -207,6 +207,9 @@ end $$;
 --       backfill racing a webhook) keeps every stored reply-derived column. Ids of two different
 --       non-NULL instances are not comparable; then the later date_received wins. A NULL incoming id
 --       never replaces a stored one. Non-numeric legacy ids (a text column) are treated as absent.
+--    d) Lead profile columns (first_name, last_name, phone, title, company, custom_variables): an
+--       incoming NULL (custom_variables: NULL or []) keeps the stored value; a minimal nested lead
+--       must not erase what a full one wrote. A value removed in Email Bison therefore stays here.
 --    b) last_synced_at only moves forward, and moves even when (a) kept the stored row: the sync did
 --       see the lead.
 --    c) updated_at: set to now() only when some column other than updated_at and last_synced_at
@@ -255,6 +258,18 @@ begin
     NEW.bison_reply_uuid       := OLD.bison_reply_uuid;
     NEW.bison_workspace_id     := OLD.bison_workspace_id;
     NEW.bison_instance         := OLD.bison_instance;
+  end if;
+
+  -- d) A lead profile value the source did not send (Email Bison's nested lead is sometimes minimal or
+  --    absent) never erases a stored one: NULL, or custom_variables NULL or [], keeps what is stored.
+  NEW.first_name := coalesce(NEW.first_name, OLD.first_name);
+  NEW.last_name  := coalesce(NEW.last_name, OLD.last_name);
+  NEW.phone      := coalesce(NEW.phone, OLD.phone);
+  NEW.title      := coalesce(NEW.title, OLD.title);
+  NEW.company    := coalesce(NEW.company, OLD.company);
+  if NEW.custom_variables is null
+     or NEW.custom_variables operator(pg_catalog.=) '[]'::pg_catalog.jsonb then
+    NEW.custom_variables := coalesce(OLD.custom_variables, NEW.custom_variables);
   end if;
 
   NEW.last_synced_at := greatest(OLD.last_synced_at, NEW.last_synced_at);

@@ -85,6 +85,17 @@ class ClientLeadMapperTest {
     }
 
     @Test
+    void map_phone_matchesWordsOfTheName_notLettersInsideOtherWords() {
+        Lead lead = lead(5, "a@x.io", "A", "B", new CustomVariable("cancelled_on", "2024-03-01"),
+                new CustomVariable("Marcella's ref", "12"), new CustomVariable("phone_2", "555-0142"));
+        assertThat(mapOne(reply(1, lead, null, null)).phone()).isEqualTo("555-0142");
+        for (String name : new String[] {"Telephone", "cellphone", "Mobile Number", "PHONE", "cell"}) {
+            assertThat(mapOne(reply(1, lead(5, "a@x.io", "A", "B", new CustomVariable(name, "555-0100")), null, null)).phone())
+                    .as(name).isEqualTo("555-0100");
+        }
+    }
+
+    @Test
     void map_textValues_areTrimmedBlankIsNullAndNulRemoved() {
         Lead lead = new Lead(5L, null, "a@x.io", "\u00A0Dana\u0000 ", "Ortiz", "  ", "\tCTO\n", null,
                 List.of(new CustomVariable("note\u0000", "x\u0000y")));

@@ -42,6 +42,15 @@ class EmailNormalizerTest {
     }
 
     @Test
+    void normalize_aListOfAddresses_isRejected_notGuessed() {
+        assertThat(EmailNormalizer.rejectReason("Dana Ortiz <dana@acme.example>, Bob <bob@other.example>"))
+                .contains(RejectReason.INVALID_CHARACTER);
+        assertThat(EmailNormalizer.rejectReason("dana@acme.example; Bob <bob@other.example>"))
+                .contains(RejectReason.INVALID_CHARACTER);
+        assertThat(EmailNormalizer.normalize("\"Ortiz, Dana; CEO\" <dana@acme.example>")).contains("dana@acme.example");
+    }
+
+    @Test
     void normalize_keepsGmailDotsPlusTagsAndUnicodeDomains() {
         assertThat(EmailNormalizer.normalize("Dana.Ortiz+Leads@Gmail.com")).contains("dana.ortiz+leads@gmail.com");
         assertThat(EmailNormalizer.normalize("josé@Müller.de")).contains("josé@müller.de");

@@ -43,6 +43,10 @@ public final class EmailScan {
         if (raw.charAt(end - 1) == '>') {
             int lt = raw.lastIndexOf('<', end - 2);
             if (lt >= start) {
+                if (!plainDisplayName(raw, start, lt)) {
+                    // "Dana <dana@a.io>, Bob <bob@b.io>": a list, not one address; taking either would guess.
+                    return RejectReason.INVALID_CHARACTER;
+                }
                 start = lt + 1;
                 end--;
                 while (start < end && Text.isTrimChar(raw.charAt(start))) {
@@ -122,5 +126,19 @@ public final class EmailScan {
             }
         }
         return dot;
+    }
+
+    /** Whether {@code raw[from, to)} is a display name: no {@code < > , ;} outside double quotes. */
+    private static boolean plainDisplayName(String raw, int from, int to) {
+        boolean quoted = false;
+        for (int i = from; i < to; i++) {
+            char c = raw.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '<' || c == '>' || c == ',' || c == ';')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
