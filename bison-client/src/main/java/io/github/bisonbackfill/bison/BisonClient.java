@@ -616,8 +616,12 @@ public final class BisonClient implements AutoCloseable {
             if (path.endsWith("/api")) {
                 path = path.substring(0, path.length() - "/api".length());
             }
+            // A default port is dropped: the URL names the instance (session lock, reports), and
+            // https://x and https://x:443 are one instance.
+            int port = uri.getPort();
+            boolean defaultPort = (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
             return URI.create(scheme + "://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
-                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + path);
+                    + (port >= 0 && !defaultPort ? ":" + port : "") + path);
         }
 
         private static boolean isLoopback(String host) {

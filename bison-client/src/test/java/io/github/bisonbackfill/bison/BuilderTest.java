@@ -59,6 +59,16 @@ class BuilderTest {
     }
 
     @Test
+    void baseUrl_withTheDefaultPort_isTheSameInstanceAsWithout() {
+        try (BisonClient a = BisonClient.builder().baseUrl("https://send.agency.example:443/api/").superAdminKey("1|abcdefghij").build();
+             BisonClient b = BisonClient.builder().baseUrl("https://send.agency.example").superAdminKey("1|abcdefghij").build();
+             BisonClient c = BisonClient.builder().baseUrl("https://send.agency.example:8443").superAdminKey("1|abcdefghij").build()) {
+            assertThat(a.baseUrl()).isEqualTo(b.baseUrl()).isEqualTo("https://send.agency.example");
+            assertThat(c.baseUrl()).isEqualTo("https://send.agency.example:8443");
+        }
+    }
+
+    @Test
     void instanceName_defaultsToTheHost() {
         try (BisonClient client = BisonClient.builder().baseUrl("https://Send.Agency.example/").superAdminKey("1|abc")
                 .build()) {
