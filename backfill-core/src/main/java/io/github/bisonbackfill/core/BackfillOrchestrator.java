@@ -34,6 +34,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -619,17 +623,52 @@ public final class BackfillOrchestrator {
     }
 
     /**
-     * Orders clients largest first by the rows their last completed pass wrote ("longest processing
-     * time first"): with several api-user-key scans at once, a large client started last would run
-     * alone at the end while the rate limit has room (measured in docs/benchmarks.md). Clients with
-     * no completed checkpoint come first, in plan order, since they may be large. Stable; the report
-     * keeps plan order.
+     * Orders clients largest first ("longest processing time first"): with several api-user-key
+     * scans at once, a large client started last would run alone at the end while the rate limit has
+     * room (measured in docs/benchmarks.md). The size is the rows the client's last completed pass
+     * wrote (checkpoint store); without one, an api-user-key client's size is asked of Email Bison
+     * ({@link BisonClient#interestedTotal}: one request, several at once; the key check it makes is
+     * the scan's anyway). Clients of unknown size (super-admin keys, whose scans are serialised by
+     * the session lock anyway, or a failed size request) come first, in plan order, since they may be
+     * large. Stable; the report keeps plan order.
      */
     private List<ClientSpec> largestFirst(List<ClientSpec> clients) {
         Map<ClientSpec, Long> rows = new LinkedHashMap<>();
+        List<ClientSpec> unknown = new ArrayList<>();
         for (ClientSpec c : clients) {
-            rows.put(c, checkpoints.get(c.key()).filter(cp -> cp.status() == CheckpointStatus.COMPLETED)
-                    .map(ClientCheckpoint::rowsWritten).orElse(Long.MAX_VALUE));
+            Optional<Long> done = checkpoints.get(c.key()).filter(cp -> cp.status() == CheckpointStatus.COMPLETED)
+                    .map(ClientCheckpoint::rowsWritten);
+            rows.put(c, done.orElse(Long.MAX_VALUE));
+            if (done.isEmpty() && instances.get(c.instance()).client().keyModeFor(c.workspaceId()) == KeyMode.API_USER_KEY) {
+                unknown.add(c);
+            }
+        }
+        if (unknown.size() > 1) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(unknown.size(), parallelScans * instances.size()),
+                    r -> {
+                        Thread t = new Thread(r, "bison-backfill-sizes");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            try {
+                Map<ClientSpec, Future<Long>> sizes = new LinkedHashMap<>();
+                for (ClientSpec c : unknown) {
+                    sizes.put(c, pool.submit(() -> instances.get(c.instance()).client().interestedTotal(c.workspaceId())));
+                }
+                for (Map.Entry<ClientSpec, Future<Long>> e : sizes.entrySet()) {
+                    try {
+                        rows.put(e.getKey(), e.getValue().get());
+                    } catch (ExecutionException failed) {
+                        // Unknown size: the client keeps its place; its scan reports what is wrong.
+                        LOG.debug("size of {} unknown: {}", e.getKey().key(), ErrorInfo.from(failed.getCause()).message());
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
         List<ClientSpec> ordered = new ArrayList<>(clients);
         ordered.sort(Comparator.comparing(rows::get, Comparator.reverseOrder()));

@@ -135,6 +135,30 @@ class OrchestratorBehaviourTest {
     }
 
     @Test
+    void newApiKeyClients_startLargestFirst_bySizeAskedOfEmailBison() {
+        // Equal at first (25 + 5 each); then workspace 2 gets 40 more interested replies, workspace 1 gets 20.
+        sim.instance("east").addReplies(specs.get(2).workspaceId(), 40, true);
+        sim.instance("east").addReplies(specs.get(1).workspaceId(), 20, true);
+        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                .checkpointStore(store).bisonStats(false).clientsPerBatch(1)
+                .listener(new ProgressListener() {
+                    @Override
+                    public void clientStarted(ProgressEvent.ClientStarted e) {
+                        started.add(e.client().clientName());
+                    }
+                });
+        clients.forEach(builder::instance);
+
+        BackfillReport report = builder.build().run(BackfillPlan.of(specs.get(0), specs.get(1), specs.get(2)),
+                RunOptions.builder().dryRun(true).build());
+
+        assertThat(started).containsExactly(specs.get(2).name(), specs.get(1).name(), specs.get(0).name());
+        assertThat(report.clients()).extracting(c -> c.client().clientName())
+                .containsExactly(specs.get(0).name(), specs.get(1).name(), specs.get(2).name());
+    }
+
+    @Test
     void completedClient_reportsEveryStep_andTheCheckpointHasItsHighWaterMark() {
         BackfillPlan one = plan.only(java.util.Set.of(specs.get(0).name()));
         BackfillReport report = orchestrator.run(one);

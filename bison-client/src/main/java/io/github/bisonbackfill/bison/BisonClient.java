@@ -161,6 +161,23 @@ public final class BisonClient implements AutoCloseable {
     }
 
     /**
+     * Returns the size of a workspace's interested listing: {@code meta.total} of its first page
+     * ({@code status=interested}, every folder), one request. A figure for planning (e.g. starting
+     * the largest workspaces first), not data: it counts replies before the {@code interested} filter
+     * and may change a moment later. Under a super-admin key the call goes through the lock, switch,
+     * verification and a fence, like {@link #stats}.
+     *
+     * @param workspaceId the workspace
+     * @return the number of replies the listing reports
+     * @throws IllegalArgumentException  if no key reaches the workspace
+     * @throws WorkspaceContextException if the context could not be proven
+     * @throws BisonException            on any other failure
+     */
+    public long interestedTotal(long workspaceId) {
+        return engine.interestedTotal(workspaceId);
+    }
+
+    /**
      * Returns a workspace's statistics for a date range ({@code GET /api/workspaces/v1.1/stats}).
      * Under a super-admin key the call goes through the lock, switch, verification and a fence.
      *

@@ -53,8 +53,9 @@ import java.util.function.Function;
 public final class BisonEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BisonEngine.class);
     static final String SWITCHER_CAUSE = "another process may be switching this user (a cron job, a script, "
-            + "someone in the web UI); make every switcher share the session lock, or use per-workspace api-user "
-            + "keys (mintApiUserKey) which need no switching";
+            + "someone in the web UI), or the workspace's replies kept changing during every re-read; make every "
+            + "switcher share the session lock, or use per-workspace api-user keys (mintApiUserKey) which need no "
+            + "switching and no proof";
     private static final String REPLIES = "/api/replies?status=interested&folder=all&page=";
 
     private final ClientConfig config;
@@ -146,6 +147,14 @@ public final class BisonEngine implements AutoCloseable {
     }
 
     /** See {@code BisonClient#stats}. */
+    /** {@code meta.total} of the first page of the interested listing; see {@code BisonClient.interestedTotal}. */
+    public long interestedTotal(long workspaceId) {
+        ensureOpen();
+        Endpoint endpoint = new Endpoint("GET", REPLIES + 1, workspaceId, 1);
+        return workspaceCall(workspaceId, key -> json.read(transport.send(endpoint, key, null, true), endpoint,
+                root -> json.repliesPage(root, 1)).total());
+    }
+
     public WorkspaceStats stats(long workspaceId, LocalDate start, LocalDate end) {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
