@@ -116,9 +116,15 @@ class OrchestratorHostileTest {
             assertThat(rec.mismatches()).as("reconciliation").isEmpty();
             assertThat(rec.clients()).hasSize(24).allSatisfy(c -> {
                 assertThat(c.reconciliation().supabaseRows()).isPositive();
-                assertThat(c.reconciliation().bisonInterestedStat()).isNotNull()
-                        .isGreaterThanOrEqualTo(c.reconciliation().bisonDistinctEmails());
+                // Informational: under this switcher a super-admin stat may be unprovable (null, warned),
+                // never another workspace's; when present it counts replies, so at least the leads.
+                if (c.reconciliation().bisonInterestedStat() != null) {
+                    assertThat(c.reconciliation().bisonInterestedStat())
+                            .isGreaterThanOrEqualTo(c.reconciliation().bisonDistinctEmails());
+                }
             });
+            assertThat(rec.clients().stream().filter(c -> c.reconciliation().bisonInterestedStat() != null).count())
+                    .as("stats obtained").isGreaterThanOrEqualTo(18);
 
             // Downstream edits, then a full re-run: nothing new, nothing changed, the edits survive.
             String someClient = specs.get(3).name();

@@ -180,4 +180,13 @@ class BisonRepliesTest {
         assertThatThrownBy(() -> BisonReplies.readReply(json("{\"id\": 1, \"interested\": {\"v\": true}}"), null))
                 .isInstanceOf(BisonJsonShapeException.class).hasMessageContaining("interested");
     }
+
+    @Test
+    void readReply_customVariablesEncodedTwice_areRead_andAStringThatIsNotJsonIsKeptWhole() throws IOException {
+        Reply r = BisonReplies.readReply(json("{\"id\": 1, \"lead\": {\"id\": 2, \"custom_variables\":"
+                + " \"[{\\\"name\\\": \\\"phone\\\", \\\"value\\\": \\\"555-0142\\\"}]\"}}"), null);
+        assertThat(r.lead().customVariables()).containsExactly(new CustomVariable("phone", "555-0142"));
+        Reply odd = BisonReplies.readReply(json("{\"id\": 1, \"lead\": {\"id\": 2, \"custom_variables\": \"call after 5\"}}"), null);
+        assertThat(odd.lead().customVariables()).containsExactly(new CustomVariable("custom_variables", "call after 5"));
+    }
 }

@@ -386,6 +386,18 @@ class SupabaseWriterHttpTest {
     }
 
     @Test
+    void anErrorThrownByTheListener_propagatesAsItself_alsoFromPooledBatches() {
+        server.enqueue(ok(201, 1));
+        server.enqueue(ok(201, 1));
+        SupabaseWriter w = writer(builder().batchSize(1).concurrentBatches(2));
+        UpsertOptions options = UpsertOptions.builder().onConflict("id").listener(p -> {
+            throw new OutOfMemoryError("listener");
+        }).build();
+        assertThatThrownBy(() -> w.upsert("t", List.of(Map.of("id", 1), Map.of("id", 2)), options))
+                .isInstanceOf(OutOfMemoryError.class).hasMessage("listener");
+    }
+
+    @Test
     void aUrlWithCredentialsOrAQuery_isRefused_withoutEchoingThem() {
         assertThatThrownBy(() -> SupabaseWriter.builder().restUrl("https://svc:s3cretpass@db.example.com/rest/v1").apiKey(KEY).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("credentials")

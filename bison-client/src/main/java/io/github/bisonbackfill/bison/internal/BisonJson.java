@@ -43,6 +43,9 @@ import java.util.function.Function;
  */
 public final class BisonJson {
     private static final int EXCERPT = 200;
+    /** Reads JSON nested in a string value (custom variables encoded twice). */
+    private static final ObjectMapper NESTED = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
     /**
      * The date-times Laravel and PHP produce: a date, {@code T} or a space, a time with 0–9 fraction
      * digits, and an optional offset written {@code Z}, {@code +00:00}, {@code +0000} or {@code +00}
@@ -239,6 +242,20 @@ public final class BisonJson {
     public static Lead lead(JsonNode n) {
         List<CustomVariable> vars = new ArrayList<>();
         JsonNode cv = n.get("custom_variables");
+        if (cv != null && cv.isTextual() && !cv.textValue().isBlank()) {
+            // Sometimes JSON-encoded twice (a string holding the array); kept whole when it is not JSON.
+            JsonNode parsed = null;
+            try {
+                parsed = NESTED.readTree(cv.textValue());
+            } catch (JsonProcessingException notJson) {
+                // kept whole below
+            }
+            if (parsed != null && (parsed.isArray() || parsed.isObject())) {
+                cv = parsed;
+            } else {
+                vars.add(new CustomVariable("custom_variables", cv.textValue()));
+            }
+        }
         if (cv != null && cv.isArray()) {
             for (JsonNode v : cv) {
                 if (v != null && v.isObject()) {

@@ -100,6 +100,12 @@ public final class WriteCall {
                 Thread.currentThread().interrupt();
                 failure.compareAndSet(null, new SupabaseIoException(action + " was interrupted", e));
             } catch (ExecutionException | CancellationException e) {
+                if (e.getCause() instanceof Error error) {
+                    // An Error (e.g. thrown by a listener) is not a write failure: it propagates as it
+                    // would have without the pool.
+                    futures.forEach(x -> x.cancel(true));
+                    throw error;
+                }
                 failure.compareAndSet(null, e.getCause() instanceof RuntimeException r ? r
                         : new SupabaseException(action + " failed: " + e.getCause(), e.getCause()));
             }
