@@ -106,15 +106,8 @@ class OrchestratorBehaviourTest {
         assertThat(back.clients().get(0).write().rowsWritten()).isEqualTo(report.clients().get(0).write().rowsWritten());
     }
 
-    @Test
-    void clientsWithHistory_startLargestFirst_newClientsBeforeThem_andTheReportKeepsPlanOrder() {
-        Instant earlier = Instant.parse("2026-11-01T00:00:00Z");
-        long[] previousRows = {5, 50, 20};
-        for (int i = 0; i < previousRows.length; i++) {
-            store.put(new ClientCheckpoint(specs.get(i).key(), "earlier", CheckpointStatus.COMPLETED, previousRows[i],
-                    earlier, null));
-        }
-        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** An orchestrator on this test's store that starts one client at a time and records the starts. */
+    private BackfillOrchestrator.Builder oneAtATimeRecordingStarts(List<String> started) {
         BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
                 .checkpointStore(store).bisonStats(false).clientsPerBatch(1)
                 .listener(new ProgressListener() {
@@ -124,6 +117,19 @@ class OrchestratorBehaviourTest {
                     }
                 });
         clients.forEach(builder::instance);
+        return builder;
+    }
+
+    @Test
+    void clientsWithHistory_startLargestFirst_newClientsBeforeThem_andTheReportKeepsPlanOrder() {
+        Instant earlier = Instant.parse("2026-11-01T00:00:00Z");
+        long[] previousRows = {5, 50, 20};
+        for (int i = 0; i < previousRows.length; i++) {
+            store.put(new ClientCheckpoint(specs.get(i).key(), "earlier", CheckpointStatus.COMPLETED, previousRows[i],
+                    earlier, null));
+        }
+        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackfillOrchestrator.Builder builder = oneAtATimeRecordingStarts(started);
         BackfillPlan four = BackfillPlan.of(specs.get(0), specs.get(1), specs.get(2), specs.get(3));
 
         BackfillReport report = builder.build().run(four, RunOptions.builder().dryRun(true).build());
@@ -140,15 +146,7 @@ class OrchestratorBehaviourTest {
         sim.instance("east").addReplies(specs.get(2).workspaceId(), 40, true);
         sim.instance("east").addReplies(specs.get(1).workspaceId(), 20, true);
         List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
-                .checkpointStore(store).bisonStats(false).clientsPerBatch(1)
-                .listener(new ProgressListener() {
-                    @Override
-                    public void clientStarted(ProgressEvent.ClientStarted e) {
-                        started.add(e.client().clientName());
-                    }
-                });
-        clients.forEach(builder::instance);
+        BackfillOrchestrator.Builder builder = oneAtATimeRecordingStarts(started);
 
         BackfillReport report = builder.build().run(BackfillPlan.of(specs.get(0), specs.get(1), specs.get(2)),
                 RunOptions.builder().dryRun(true).build());
