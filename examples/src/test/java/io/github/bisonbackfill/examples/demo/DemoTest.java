@@ -45,13 +45,8 @@ class DemoTest {
             assertThat(db.sqlCount(table)).isEqualTo(r.clients().stream().mapToLong(Demo.ClientResult::expectedLeads).sum());
 
             // The seed sends interested=1 (no filter): every row it stores is either another workspace's reply or one
-            // of this workspace's (interested or not). Which of them it gets depends on the race, so only the
-            // accounting is asserted per client, and that the seed stored something that is not a lead of its client.
-            assertThat(r.clients()).allSatisfy(c -> {
-                assertThat(c.seedForeignRows()).as(c.name()).isBetween(0L, c.seedRows());
-                assertThat(c.seedNotInterestedRows()).as(c.name()).isBetween(0L, c.seedRows() - c.seedForeignRows());
-                assertThat(c.seedMissingLeads()).as(c.name()).isBetween(0L, (long) c.expectedLeads());
-            });
+            // of this workspace's (interested or not). Which of them it gets depends on the race, so only that the
+            // seed stored something that is not a lead of its client is asserted.
             assertThat(r.clients().stream().mapToLong(c -> c.seedForeignRows() + c.seedNotInterestedRows()).sum())
                     .as(screen).isPositive();
             assertThat(r.clients().stream().mapToLong(Demo.ClientResult::seedRows).sum()).isEqualTo(db.sqlCount(seedTable));
