@@ -28,10 +28,9 @@ if [ "$mode" = "dedup" ]; then
   exit 0
 fi
 
-started_here=0
-scripts/local-supabase.sh status 2>/dev/null || started_here=1
-eval "$(scripts/local-supabase.sh start)"
-if [ "$started_here" = 1 ]; then trap 'rm -f "$cp_file"; scripts/local-supabase.sh stop' EXIT; fi
+. scripts/lib/local-supabase-session.sh
+local_supabase_up
+trap 'rm -f "$cp_file"; local_supabase_down' EXIT
 
 # One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.
 mvn -B -ntp -q -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2

@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-started_here=0
-scripts/local-supabase.sh status 2>/dev/null || started_here=1
-eval "$(scripts/local-supabase.sh start)"
-if [ "$started_here" = 1 ]; then trap 'scripts/local-supabase.sh stop' EXIT; fi
+. scripts/lib/local-supabase-session.sh
+local_supabase_up
+trap 'local_supabase_down' EXIT
 
 cp_file="$(mktemp)"
 # One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.

@@ -18,15 +18,9 @@ build_start=$(date +%s)
 mvn -B -ntp -q -DskipTests -pl examples -am package
 echo "demo: built in $(( $(date +%s) - build_start )) s" >&2
 
-started_here=0
-if ! scripts/local-supabase.sh status 2>/dev/null; then
-  started_here=1
-fi
-env_lines="$(scripts/local-supabase.sh start)"
-eval "$env_lines"
-if [ "$started_here" = 1 ]; then
-  trap 'scripts/local-supabase.sh stop' EXIT
-fi
+. scripts/lib/local-supabase-session.sh
+local_supabase_up
+trap 'local_supabase_down' EXIT
 
 for table in client_leads client_leads_seed; do
   java -jar "$JAR" schema --table "$table" | scripts/local-supabase.sh psql -q -f - >/dev/null 2>&1 \

@@ -8,15 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-started_here=0
-if ! scripts/local-supabase.sh status 2>/dev/null; then
-  started_here=1
-fi
-env_lines="$(scripts/local-supabase.sh start)"
-eval "$env_lines"
-if [ "$started_here" = 1 ]; then
-  trap 'scripts/local-supabase.sh stop' EXIT
-fi
+. scripts/lib/local-supabase-session.sh
+local_supabase_up
+trap 'local_supabase_down' EXIT
 
 set +e
 mvn -B -ntp verify "$@"

@@ -67,20 +67,9 @@ public record ScanResult(String instance, long workspaceId, String workspaceName
     }
 
     /**
-     * Creates a result whose total fell only if {@code totalAtEnd < totalAtStart}.
-     */
-    public ScanResult(String instance, long workspaceId, String workspaceName, KeyMode keyMode,
-                      List<Reply> replies, int pagesRead, int repliesSeen, long totalAtStart,
-                      long totalAtEnd, int violationsDetected, int violationsRecovered,
-                      boolean fullScan, Duration duration, long highestReplyId, String fallbackReason) {
-        this(instance, workspaceId, workspaceName, keyMode, replies, pagesRead, repliesSeen, totalAtStart, totalAtEnd,
-                violationsDetected, violationsRecovered, fullScan, duration, highestReplyId, fallbackReason,
-                totalAtEnd < totalAtStart);
-    }
-
-    /**
      * Creates a result without catch-up details (the shape before catch-up scans existed):
-     * {@code highestReplyId} is the highest id in {@code replies} (0 if none), no fallback reason.
+     * {@code highestReplyId} is the highest id in {@code replies} (0 if none), no fallback reason,
+     * and the total fell only if {@code totalAtEnd < totalAtStart}.
      *
      * @throws NullPointerException if {@code instance}, {@code keyMode}, {@code replies} or
      *                              {@code duration} is {@code null}
@@ -91,7 +80,8 @@ public record ScanResult(String instance, long workspaceId, String workspaceName
                       boolean fullScan, Duration duration) {
         this(instance, workspaceId, workspaceName, keyMode, replies, pagesRead, repliesSeen, totalAtStart,
                 totalAtEnd, violationsDetected, violationsRecovered, fullScan, duration,
-                Math.max(0, Objects.requireNonNull(replies, "replies").stream().mapToLong(Reply::id).max().orElse(0)), null);
+                Math.max(0, Objects.requireNonNull(replies, "replies").stream().mapToLong(Reply::id).max().orElse(0)), null,
+                totalAtEnd < totalAtStart);
     }
 
     /**

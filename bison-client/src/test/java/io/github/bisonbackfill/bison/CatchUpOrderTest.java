@@ -122,6 +122,6 @@ class CatchUpOrderTest {
         assertThat(new ScanResult("i", 37, "W", KeyMode.API_USER_KEY, List.of(), 1, 0, 0, 0, 0, 0, true,
                 Duration.ZERO).highestReplyId()).isZero();
         assertThatThrownBy(() -> new ScanResult("i", 37, "W", KeyMode.API_USER_KEY, List.of(), 1, 0, 0, 0, 0, 0,
-                false, Duration.ZERO, 0, "order broken")).isInstanceOf(IllegalArgumentException.class);
+                false, Duration.ZERO, 0, "order broken", false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -43,9 +43,6 @@ import java.util.function.Function;
  */
 public final class BisonJson {
     private static final int EXCERPT = 200;
-    /** Reads JSON nested in a string value (custom variables encoded twice). */
-    private static final ObjectMapper NESTED = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
     /**
      * The date-times Laravel and PHP produce: a date, {@code T} or a space, a time with 0–9 fraction
      * digits, and an optional offset written {@code Z}, {@code +00:00}, {@code +0000} or {@code +00}
@@ -62,7 +59,8 @@ public final class BisonJson {
             .optionalStart().appendOffset("+HH", "Z").optionalEnd()
             .toFormatter(Locale.ROOT);
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /** Thread-safe once built; also reads JSON nested in a string (custom variables encoded twice). */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             // Reply bodies have been seen with raw control characters that strict parsers reject.
             .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
             .build();
@@ -96,7 +94,7 @@ public final class BisonJson {
     /** Returns the JSON for a body (a request body the client sends). */
     public byte[] write(Map<String, ?> body) {
         try {
-            return mapper.writeValueAsBytes(body);
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a request body", e);
         }
@@ -110,7 +108,7 @@ public final class BisonJson {
     public <T> T read(byte[] body, Endpoint endpoint, Function<JsonNode, T> mapping) {
         JsonNode root;
         try {
-            root = mapper.readTree(body);
+            root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             long offset = at == null ? -1 : at.getByteOffset() >= 0 ? at.getByteOffset() : at.getCharOffset();
@@ -246,7 +244,7 @@ public final class BisonJson {
             // Sometimes JSON-encoded twice (a string holding the array); kept whole when it is not JSON.
             JsonNode parsed = null;
             try {
-                parsed = NESTED.readTree(cv.textValue());
+                parsed = MAPPER.readTree(cv.textValue());
             } catch (JsonProcessingException notJson) {
                 // kept whole below
             }

@@ -283,14 +283,12 @@ public final class DataGenerator {
         String last = pick(LAST);
         String company = pick(COMPANIES);
         String email = email(first, last, company);
+        // A new lead needs its own address: the name pool is small, so number the local part if taken.
         Set<String> used = leadEmailsByWorkspace.computeIfAbsent(workspaceId, k -> new HashSet<>());
-        if (!used.add(email)) {
-            // A new lead needs its own address: the name pool is small, so number the local part.
-            int at = email.indexOf('@');
-            String base = email;
-            for (int n = 2; !used.add(email); n++) {
-                email = base.substring(0, at) + n + base.substring(at);
-            }
+        String base = email;
+        int at = base.indexOf('@');
+        for (int n = 2; !used.add(email); n++) {
+            email = base.substring(0, at) + n + base.substring(at);
         }
         String stored = switch (random.nextInt(20)) {
             case 0, 1, 2, 3 -> capitalised(email);
