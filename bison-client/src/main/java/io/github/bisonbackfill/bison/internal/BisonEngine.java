@@ -141,7 +141,7 @@ public final class BisonEngine implements AutoCloseable {
         ensureOpen();
         ApiKey key = requireSuperAdmin("listWorkspaces");
         Endpoint endpoint = new Endpoint("GET", "/api/workspaces/v1.1", null, null);
-        List<Workspace> workspaces = json.read(transport.send(endpoint, key, null, true), endpoint, json::workspaces);
+        List<Workspace> workspaces = transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, json::workspaces));
         workspaces.forEach(w -> names.put(w.id(), w.name()));
         return workspaces;
     }
@@ -151,8 +151,7 @@ public final class BisonEngine implements AutoCloseable {
     public long interestedTotal(long workspaceId) {
         ensureOpen();
         Endpoint endpoint = new Endpoint("GET", REPLIES + 1, workspaceId, 1);
-        return workspaceCall(workspaceId, key -> json.read(transport.send(endpoint, key, null, true), endpoint,
-                root -> json.repliesPage(root, 1)).total());
+        return workspaceCall(workspaceId, key -> transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, root -> json.repliesPage(root, 1))).total());
     }
 
     public WorkspaceStats stats(long workspaceId, LocalDate start, LocalDate end) {
@@ -165,8 +164,7 @@ public final class BisonEngine implements AutoCloseable {
         Endpoint endpoint = new Endpoint("GET", "/api/workspaces/v1.1/stats?start_date=" + start + "&end_date=" + end,
                 workspaceId, null);
         return workspaceCall(workspaceId, key ->
-                json.read(transport.send(endpoint, key, null, true), endpoint,
-                        root -> json.stats(root, workspaceId, start, end)));
+                transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, root -> json.stats(root, workspaceId, start, end))));
     }
 
     /** See {@code BisonClient#lead}. */
@@ -181,8 +179,8 @@ public final class BisonEngine implements AutoCloseable {
         Endpoint endpoint = new Endpoint("GET", "/api/leads/" + encoded, workspaceId, null);
         return workspaceCall(workspaceId, key -> {
             try {
-                byte[] body = transport.send(endpoint, key, null, true);
-                return Optional.of(json.read(body, endpoint, json::leadResponse));
+                return Optional.of(transport.send(endpoint, key, null, true,
+                        body -> json.read(body, endpoint, json::leadResponse)));
             } catch (BisonNotFoundException e) {
                 return Optional.<Lead>empty();
             }
@@ -198,8 +196,9 @@ public final class BisonEngine implements AutoCloseable {
         ensureOpen();
         ApiKey key = requireSuperAdmin("mintApiUserKey");
         Endpoint endpoint = new Endpoint("POST", "/api/workspaces/v1.1/" + workspaceId + "/api-tokens", workspaceId, null);
-        byte[] body = transport.send(endpoint, key, json.write(Map.of("name", name)), false);
-        return json.read(body, endpoint, root -> json.mintedKey(root, workspaceId, name));
+        // Not idempotent (each call creates a key): sent again only if it certainly never reached the server.
+        return transport.send(endpoint, key, json.write(Map.of("name", name)), false,
+                body -> json.read(body, endpoint, root -> json.mintedKey(root, workspaceId, name)));
     }
 
     /** See {@code BisonClient#safetyCounters}. */
@@ -296,7 +295,7 @@ public final class BisonEngine implements AutoCloseable {
     private CurrentUser currentUser(ApiKey key, Long workspaceId) {
         contextChecks.incrementAndGet();
         Endpoint endpoint = new Endpoint("GET", "/api/users", workspaceId, null);
-        return json.read(transport.send(endpoint, key, null, true), endpoint, json::currentUser);
+        return transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, json::currentUser));
     }
 
     private CurrentUser checkContext() {
@@ -827,7 +826,7 @@ public final class BisonEngine implements AutoCloseable {
 
         private RepliesPage fetchPage(int page) {
             Endpoint endpoint = new Endpoint("GET", REPLIES + page, guard.workspaceId, page);
-            return json.read(transport.send(endpoint, key, null, true), endpoint, root -> json.repliesPage(root, page));
+            return transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, root -> json.repliesPage(root, page)));
         }
 
         private String tripwireConflict(List<RepliesPage> group) {
