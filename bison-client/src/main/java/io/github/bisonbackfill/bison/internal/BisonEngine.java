@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,8 +55,9 @@ public final class BisonEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BisonEngine.class);
     static final String SWITCHER_CAUSE = "another process may be switching this user (a cron job, a script, "
             + "someone in the web UI), or the workspace's replies kept changing during every re-read; make every "
-            + "switcher share the session lock, or use per-workspace api-user keys (mintApiUserKey) which need no "
-            + "switching and no proof";
+            + "switcher share the session lock, or use per-workspace api-user keys, which need no switching and no "
+            + "proof: configure a key store (BisonClient.Builder.keyStore, or run.key_store in the CLI's config) and "
+            + "a key is minted once per workspace with the super-admin key and used from then on";
     private static final String REPLIES = "/api/replies?status=interested&folder=all&page=";
 
     private final ClientConfig config;
@@ -363,7 +365,13 @@ public final class BisonEngine implements AutoCloseable {
 
     // ---- one guarded workspace operation -------------------------------------------------------
 
-    /** The safety state of one operation on one workspace: recoveries, counts, the confirmed name. */
+    /**
+     * The safety state of one operation on one workspace: recoveries, counts, the confirmed name.
+     * Recovery rounds are judged by progress: a round (what happens between two violations) that
+     * proved at least one more fence group does not count against {@code maxContextRecoveries}; rounds
+     * without progress count, are preceded by a jittered exponential wait, and are bounded by the
+     * count and by {@code contextRecoveryBudget} since the latest proof.
+     */
     private final class Guard {
         final long workspaceId;
         final boolean fenced;
@@ -371,12 +379,28 @@ public final class BisonEngine implements AutoCloseable {
         int detected;
         int recovered;
         int pending;
-        int recoveriesUsed;
+        /** Consecutive recovery rounds that proved nothing. */
+        int roundsWithoutProgress;
+        /** Whether a fence group was proven since the latest violation. */
+        boolean progressed;
+        /** When the operation started or last proved a fence group. */
+        long lastProgressNanos = System.nanoTime();
 
         Guard(long workspaceId, String name, boolean fenced) {
             this.workspaceId = workspaceId;
             this.name = name;
             this.fenced = fenced;
+        }
+
+        /** A fence group (or a fenced single request) was proven: the current round made progress. */
+        void progress() {
+            progressed = true;
+            lastProgressNanos = System.nanoTime();
+        }
+
+        /** What was proven since the latest violation was thrown away (a discarded pass): no progress. */
+        void forgetProgress() {
+            progressed = false;
         }
 
         boolean isTarget(CurrentUser user) {
@@ -429,22 +453,50 @@ public final class BisonEngine implements AutoCloseable {
             }
         }
 
-        /** Counts a violation; throws when the recoveries are used up, else the caller re-establishes. */
+        /**
+         * Counts a violation; throws when the rounds without progress or the time budget are used up,
+         * else waits (after a round without progress) and the caller re-establishes.
+         */
         void recordViolation(String what) {
             detected++;
             pending++;
             violationsDetected.incrementAndGet();
-            if (!fenced || recoveriesUsed >= config.maxContextRecoveries()) {
+            if (progressed) {
+                roundsWithoutProgress = 0;
+            } else {
+                roundsWithoutProgress++;
+            }
+            progressed = false;
+            long withoutProof = System.nanoTime() - lastProgressNanos;
+            boolean outOfRounds = roundsWithoutProgress > config.maxContextRecoveries();
+            boolean outOfTime = withoutProof >= config.contextRecoveryBudget().toNanos();
+            if (!fenced || outOfRounds || outOfTime) {
                 contextFailures.incrementAndGet();
-                String suffix = fenced ? " (after " + recoveriesUsed + " recoveries)" : "";
+                String suffix = !fenced ? "" : outOfRounds
+                        ? " (" + (roundsWithoutProgress - 1) + " recovery rounds in a row proved nothing)"
+                        : " (nothing proven for " + Duration.ofNanos(withoutProof).toSeconds()
+                        + " s, contextRecoveryBudget " + config.contextRecoveryBudget() + ")";
                 throw new WorkspaceContextException(workspaceId, name != null ? name : nameFor(workspaceId),
                         what + suffix, fenced ? SWITCHER_CAUSE
                                 : "the api-user key configured for it may belong to another workspace; check "
-                                + "workspaceKey(" + workspaceId + ", ...)");
+                                + "workspaceKey(" + workspaceId + ", ...)", fenced);
             }
-            recoveriesUsed++;
-            log.warn("workspace {} ({}) on {}: {}; discarding unproven data, switching again (recovery {}/{})",
-                    workspaceId, name, config.instanceName(), what, recoveriesUsed, config.maxContextRecoveries());
+            Duration wait = roundsWithoutProgress == 0 ? Duration.ZERO : recoveryWait(roundsWithoutProgress);
+            log.warn("workspace {} ({}) on {}: {}; discarding unproven data, switching again{} (rounds without "
+                            + "progress {}/{})", workspaceId, name, config.instanceName(), what,
+                    wait.isZero() ? "" : " in " + wait.toMillis() + " ms", roundsWithoutProgress,
+                    config.maxContextRecoveries());
+            sleep(wait);
+        }
+
+        /** Jittered exponential wait before the n-th consecutive round without progress (n >= 1). */
+        private Duration recoveryWait(int n) {
+            long base = config.contextRecoveryBaseDelay().toNanos();
+            long cap = config.contextRecoveryMaxDelay().toNanos();
+            int shift = Math.min(n - 1, 30);
+            long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+            long half = exp / 2;
+            return Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
         }
 
         /** A violation detected and made good at once (a re-read proved the data). */
@@ -458,6 +510,7 @@ public final class BisonEngine implements AutoCloseable {
         }
 
         void markRecovered() {
+            progress();
             if (pending > 0) {
                 recovered += pending;
                 violationsRecovered.addAndGet(pending);
@@ -522,16 +575,29 @@ public final class BisonEngine implements AutoCloseable {
                 if (broken == null) {
                     return;
                 }
+                // The pass's groups are thrown away: that round proved nothing that is kept.
+                guard.forgetProgress();
                 guard.recordViolation(broken);
                 discard();
             }
         }
 
+        /**
+         * Reads page 1 again under a last fence. A fence that fails only says the closing read itself
+         * is unproven, not the pass: the context is re-established and the closing read repeated
+         * (bounded like every recovery). Returns why the pass must be discarded, or {@code null}.
+         */
         private String closingCheck() {
-            RepliesPage again = fetchPage(1);
-            CurrentUser after = checkContext();
-            if (!guard.isTarget(after)) {
-                return "after the closing read of page 1 the current workspace was " + after.describeTeam();
+            RepliesPage again;
+            for (;;) {
+                again = fetchPage(1);
+                CurrentUser after = checkContext();
+                if (guard.isTarget(after)) {
+                    break;
+                }
+                guard.recordViolation("after the closing read of page 1 the current workspace was "
+                        + after.describeTeam());
+                guard.switchAndVerify();
             }
             if (firstPageIds == null) {
                 return null;

@@ -26,7 +26,10 @@ import java.util.Map;
  * @param verificationInterval wait between read-backs
  * @param pageParallelism      pages fetched at once within a scan
  * @param fenceGroupSize       pages per fence under a super-admin key
- * @param maxContextRecoveries re-switch-and-re-read rounds per operation
+ * @param maxContextRecoveries recovery rounds without progress per operation before giving up
+ * @param contextRecoveryBudget time without progress per operation before giving up
+ * @param contextRecoveryBaseDelay first wait before a recovery that follows a round without progress
+ * @param contextRecoveryMaxDelay cap of those waits
  * @param sessionLock          the session lock
  * @param clock                the clock for {@code Retry-After} dates
  */
@@ -35,7 +38,9 @@ public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> w
                            Duration retryBaseDelay, Duration retryMaxDelay, double requestsPerSecond,
                            int maxConcurrentRequests, Duration switchSettleDelay, int verificationAttempts,
                            Duration verificationInterval, int pageParallelism, int fenceGroupSize,
-                           int maxContextRecoveries, SessionLock sessionLock, Clock clock) {
+                           int maxContextRecoveries, Duration contextRecoveryBudget,
+                           Duration contextRecoveryBaseDelay, Duration contextRecoveryMaxDelay,
+                           SessionLock sessionLock, Clock clock) {
     public ClientConfig {
         workspaceKeys = Map.copyOf(workspaceKeys);
     }
