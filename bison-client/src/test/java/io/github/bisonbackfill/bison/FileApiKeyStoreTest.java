@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,11 +148,10 @@ class FileApiKeyStoreTest {
         byte[] before = Files.readAllBytes(file);
         ApiKeyStore store = ApiKeyStore.file(file);
 
-        for (Runnable call : List.<Runnable>of(() -> store.find(INSTANCE, 37),
-                () -> store.getOrCreate(INSTANCE, 38, () -> fail("must not mint")),
-                () -> store.replace(INSTANCE, 37, SECRET, () -> fail("must not mint")))) {
+        for (Runnable call : everyCall(store)) {
             assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiKeyStoreException.class, e -> {
-                assertThat(e.getMessage()).contains(file.toString()).contains("chmod 600 " + file)
+                assertThat(e.getMessage()).startsWith("key store " + file + " can be ")
+                        .contains("(mode " + mode + ")").contains("chmod 600 " + file)
                         .doesNotContain(SECRET).doesNotContain("StoredSecret");
                 assertThat(e.file()).contains(file);
             });
@@ -210,9 +211,7 @@ class FileApiKeyStoreTest {
         byte[] before = Files.readAllBytes(file);
         ApiKeyStore store = ApiKeyStore.file(file);
 
-        for (Runnable call : List.<Runnable>of(() -> store.find(INSTANCE, 37),
-                () -> store.getOrCreate(INSTANCE, 37, () -> fail("must not mint")),
-                () -> store.replace(INSTANCE, 37, SECRET, () -> fail("must not mint")))) {
+        for (Runnable call : everyCall(store)) {
             assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiKeyStoreException.class, e -> {
                 assertThat(e.getMessage()).startsWith("key store " + file + " ").contains("left untouched");
                 assertNoSecretInChain(e);
@@ -233,6 +232,32 @@ class FileApiKeyStoreTest {
                     assertThat(e.getMessage()).contains("two keys for workspace 37 of " + INSTANCE);
                     assertNoSecretInChain(e);
                 });
+    }
+
+    @Test
+    void aKeyMintedButNotSaved_failsWithTheRemedy_withoutTheKey_andLeavesNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("keys.json");
+        String minted = "14|MintedButLostSecret0123456789";
+
+        // The mint makes the final move impossible: a non-empty directory where the file should go.
+        assertThatThrownBy(() -> ApiKeyStore.file(file).getOrCreate(INSTANCE, 37, () -> {
+            try {
+                Files.createDirectories(file.resolve("in-the-way"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return minted;
+        })).isInstanceOfSatisfying(ApiKeyStoreException.class, e -> {
+            assertThat(e.getMessage()).contains("cannot update key store " + file)
+                    .contains("could not be saved").contains("delete it in the Email Bison web UI");
+            assertNoSecretInChain(e);
+            assertThat(e.getMessage()).doesNotContain(minted).doesNotContain("MintedButLost");
+        });
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("keys.json", "keys.json.lock");
+        }
+        assertThat(file).isDirectory();
     }
 
     @Test
@@ -312,6 +337,13 @@ class FileApiKeyStoreTest {
         } catch (Exception e) {
             return e.toString();
         }
+    }
+
+    /** One call of each kind for workspace 38 (nothing stored) and 37; a mint fails the test. */
+    private static List<Runnable> everyCall(ApiKeyStore store) {
+        return List.of(() -> store.find(INSTANCE, 37),
+                () -> store.getOrCreate(INSTANCE, 38, () -> fail("must not mint")),
+                () -> store.replace(INSTANCE, 37, SECRET, () -> fail("must not mint")));
     }
 
     private static void assertNoSecretInChain(Throwable e) {

@@ -36,7 +36,7 @@ public final class KeyStoreRaceMain {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("start file " + start + " never appeared");
             }
-            Thread.onSpinWait();
+            Thread.sleep(1);
         }
         StringBuilder out = new StringBuilder();
         AtomicInteger mints = race(store, instance, workspaces, tag, out);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -147,12 +146,19 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
         createDirectory();
         ReentrantLock jvmLock = LOCKS.computeIfAbsent(lockKey(), k -> new ReentrantLock(true));
         enter(jvmLock, this);
-        try (FileChannel channel = openLockFile(); FileLock ignored = lockInterruptibly(channel)) {
+        FileChannel channel = null;
+        try {
+            try {
+                channel = openLockFile();
+                lockInterruptibly(channel);
+            } catch (IOException e) {
+                throw ioFailure("cannot lock key store " + file + " through " + lockFile, e);
+            }
             return action.get();
-        } catch (IOException e) {
-            // Only opening, locking or releasing the lock file throws IOException here.
-            throw ioFailure("cannot lock key store " + file + " through " + lockFile, e);
         } finally {
+            // Closing the channel releases the OS lock; a failure to close must not hide the outcome
+            // of the action (a key may have been minted and saved).
+            closeQuietly(channel);
             jvmLock.unlock();
         }
     }
@@ -162,9 +168,9 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
         return file;
     }
 
-    private FileLock lockInterruptibly(FileChannel channel) throws IOException {
+    private void lockInterruptibly(FileChannel channel) throws IOException {
         try {
-            return channel.lock();
+            channel.lock();
         } catch (FileLockInterruptionException | ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
             throw new ApiKeyStoreException("interrupted while waiting for the lock of key store " + file, file, e);
@@ -214,41 +220,47 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
     }
 
     private void refuseIfUnsafe(Path path) {
+        String name = path.equals(file) ? "key store " + file : "lock file " + path + " of key store " + file;
         if (Files.isSymbolicLink(path)) {
             throw symlink(path);
         }
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ApiKeyStoreException("key store " + path + " is not a regular file; point the key store at"
-                    + " a file", file, null);
+            throw new ApiKeyStoreException(name + " is not a regular file; point the key store at a file",
+                    file, null);
         }
         if (!posix) {
             return;
         }
-        Set<PosixFilePermission> open;
+        Set<PosixFilePermission> mode;
         try {
-            open = EnumSet.copyOf(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
-        } catch (IllegalArgumentException e) {
-            return; // no permission bits at all: nothing open to others
+            mode = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw ioFailure("cannot read the permissions of key store " + path, e);
         }
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+        open.addAll(mode);
         open.retainAll(GROUP_OR_OTHERS);
         if (!open.isEmpty()) {
-            throw new ApiKeyStoreException("key store " + path + " can be " + describe(open)
-                    + "; it holds Email Bison credentials, so it must be readable and writable by its owner only:"
+            throw new ApiKeyStoreException(name + " can be " + describe(open)
+                    + " (mode " + PosixFilePermissions.toString(mode) + ")"
+                    + "; the store holds Email Bison credentials, so it must be readable and writable by its"
+                    + " owner only:"
                     + " run `chmod 600 " + path + "` (and, if others may have read it, delete its keys in the"
                     + " Email Bison web UI)", file, null);
         }
     }
 
     private static String describe(Set<PosixFilePermission> open) {
-        boolean group = open.contains(PosixFilePermission.GROUP_READ) || open.contains(PosixFilePermission.GROUP_WRITE);
-        boolean others = open.contains(PosixFilePermission.OTHERS_READ) || open.contains(PosixFilePermission.OTHERS_WRITE);
-        boolean read = open.contains(PosixFilePermission.GROUP_READ) || open.contains(PosixFilePermission.OTHERS_READ);
-        boolean write = open.contains(PosixFilePermission.GROUP_WRITE) || open.contains(PosixFilePermission.OTHERS_WRITE);
+        boolean group = open.contains(PosixFilePermission.GROUP_READ)
+                || open.contains(PosixFilePermission.GROUP_WRITE);
+        boolean others = open.contains(PosixFilePermission.OTHERS_READ)
+                || open.contains(PosixFilePermission.OTHERS_WRITE);
+        boolean read = open.contains(PosixFilePermission.GROUP_READ)
+                || open.contains(PosixFilePermission.OTHERS_READ);
+        boolean write = open.contains(PosixFilePermission.GROUP_WRITE)
+                || open.contains(PosixFilePermission.OTHERS_WRITE);
         return (read && write ? "read and written" : read ? "read" : "written") + " by "
-                + (group && others ? "group and others" : group ? "its group" : "others")
-                + " (" + PosixFilePermissions.toString(open) + " set)";
+                + (group && others ? "group and others" : group ? "its group" : "others");
     }
 
     private ApiKeyStoreException symlink(Path path) {
@@ -270,6 +282,16 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
         }
     }
 
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // The OS releases the lock with the channel or, at the latest, with the process.
+            }
+        }
+    }
+
     private static void deleteQuietly(Path temp) {
         if (temp != null) {
             try {
@@ -283,6 +305,6 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
     @Override
     public String toString() {
         int keys = knownKeys;
-        return "ApiKeyStore.file(" + file + ", " + (keys < 0 ? "not read yet" : keys + " keys") + ")";
+        return "ApiKeyStore.file(" + file + ", " + (keys < 0 ? "not read yet" : keys == 1 ? "1 key" : keys + " keys") + ")";
     }
 }

@@ -55,6 +55,7 @@ public final class InMemoryApiKeyStore extends AbstractApiKeyStore {
 
     @Override
     public String toString() {
-        return "ApiKeyStore.inMemory(" + keys.size() + " keys)";
+        int n = keys.size();
+        return "ApiKeyStore.inMemory(" + n + (n == 1 ? " key)" : " keys)");
     }
 }
