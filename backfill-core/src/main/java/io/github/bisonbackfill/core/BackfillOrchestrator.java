@@ -664,7 +664,7 @@ public final class BackfillOrchestrator {
             Optional<Long> done = checkpoints.get(c.key()).filter(cp -> cp.status() == CheckpointStatus.COMPLETED)
                     .map(ClientCheckpoint::rowsWritten);
             rows.put(c, done.orElse(Long.MAX_VALUE));
-            if (done.isEmpty() && instances.get(c.instance()).client().keyModeFor(c.workspaceId()) == KeyMode.API_USER_KEY) {
+            if (done.isEmpty() && instances.get(c.instance()).client().keyModeFor(c.workspaceId()).isApiUserKey()) {
                 unknown.add(c);
             }
         }

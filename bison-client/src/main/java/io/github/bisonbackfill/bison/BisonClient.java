@@ -249,7 +249,9 @@ public final class BisonClient implements AutoCloseable {
     }
 
     /**
-     * Returns how this client reaches a workspace: its own key wins over the super-admin key.
+     * Returns how this client reaches a workspace: its own configured key wins, then a key of the
+     * {@linkplain Builder#keyStore key store} (stored, or minted on first use), then the super-admin
+     * key.
      *
      * @param workspaceId the workspace
      * @return the key mode
@@ -320,6 +322,8 @@ public final class BisonClient implements AutoCloseable {
         private Duration contextRecoveryBudget = DEFAULT_CONTEXT_RECOVERY_BUDGET;
         private Duration contextRecoveryBaseDelay = DEFAULT_CONTEXT_RECOVERY_BASE_DELAY;
         private Duration contextRecoveryMaxDelay = DEFAULT_CONTEXT_RECOVERY_MAX_DELAY;
+        private ApiKeyStore keyStore;
+        private boolean replaceRejectedStoredKeys;
         private SessionLock sessionLock = SessionLock.inJvm();
 
         private Builder() {
@@ -574,6 +578,40 @@ public final class BisonClient implements AutoCloseable {
         }
 
         /**
+         * Turns on per-workspace keys minted on demand (opt-in: it creates credentials in the
+         * customer's Email Bison account, and the Email Bison API has no endpoint to revoke them; a
+         * minted key lives until someone deletes it in the web UI). A workspace without a configured
+         * {@link #workspaceKey} is then read with its key from {@code store}; when the store has none,
+         * one is minted with the super-admin key ({@code POST .../api-tokens}, no switching), saved to
+         * the store <em>before</em> it is used, read back and verified like a configured key, and
+         * used from then on: later runs never switch for that workspace. At most one key per
+         * workspace per store, also across processes sharing a file store. Needs a super-admin key.
+         * A stored key that answers 401 fails the workspace with {@link BisonAuthException} unless
+         * {@link #replaceRejectedStoredKeys(boolean)} is on. Default: none (no minting).
+         *
+         * @param store the store, e.g. {@link ApiKeyStore#file(java.nio.file.Path)}; {@code null} turns it off
+         * @return this builder
+         */
+        public Builder keyStore(ApiKeyStore store) {
+            this.keyStore = store;
+            return this;
+        }
+
+        /**
+         * Sets whether a key from the {@linkplain #keyStore key store} that Email Bison answers with 401
+         * (deleted or revoked in the web UI) is replaced by a newly minted one (the CLI's
+         * {@code --force}). Default {@code false}: the workspace fails and the report says so, since
+         * minting creates one more credential in the customer's account.
+         *
+         * @param replace whether to replace
+         * @return this builder
+         */
+        public Builder replaceRejectedStoredKeys(boolean replace) {
+            this.replaceRejectedStoredKeys = replace;
+            return this;
+        }
+
+        /**
          * Sets how long an operation may go without proving a fence group (counted from its start or
          * its latest proof) before it fails with {@link WorkspaceContextException}. Default
          * {@link #DEFAULT_CONTEXT_RECOVERY_BUDGET}.
@@ -642,6 +680,9 @@ public final class BisonClient implements AutoCloseable {
                 throw new IllegalStateException("retryMaxDelay " + retryMaxDelay + " is below retryBaseDelay "
                         + retryBaseDelay);
             }
+            if (keyStore != null && superAdminKey == null) {
+                throw new IllegalStateException("a keyStore mints keys with the super-admin key: set superAdminKey too");
+            }
             URI uri = normalise(baseUrl, allowInsecureHttp);
             Map<Long, ApiKey> keys = new TreeMap<>();
             workspaceKeys.forEach((id, key) -> keys.put(id, new ApiKey(key, "workspaceKey(" + id + ")")));
@@ -650,7 +691,7 @@ public final class BisonClient implements AutoCloseable {
                     callTimeout, maxAttempts, retryBaseDelay, retryMaxDelay, requestsPerSecond, maxConcurrentRequests,
                     switchSettleDelay, verificationAttempts, verificationInterval, pageParallelism, fenceGroupSize,
                     maxContextRecoveries, contextRecoveryBudget, contextRecoveryBaseDelay, contextRecoveryMaxDelay,
-                    sessionLock, Clock.systemUTC());
+                    keyStore, replaceRejectedStoredKeys, sessionLock, Clock.systemUTC());
             return new BisonClient(config);
         }
 

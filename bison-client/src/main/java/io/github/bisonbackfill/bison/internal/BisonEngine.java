@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.bison.internal;
 
+import io.github.bisonbackfill.bison.BisonAuthException;
 import io.github.bisonbackfill.bison.BisonException;
 import io.github.bisonbackfill.bison.BisonNotFoundException;
 import io.github.bisonbackfill.bison.BisonServiceException;
@@ -59,6 +60,8 @@ public final class BisonEngine implements AutoCloseable {
             + "proof: configure a key store (BisonClient.Builder.keyStore, or run.key_store in the CLI's config) and "
             + "a key is minted once per workspace with the super-admin key and used from then on";
     private static final String REPLIES = "/api/replies?status=interested&folder=all&page=";
+    /** The name of keys minted into a key store, as the web UI lists them. */
+    static final String MINTED_KEY_NAME = "bison-backfill";
 
     private final ClientConfig config;
     private final Transport transport;
@@ -66,6 +69,11 @@ public final class BisonEngine implements AutoCloseable {
     private final ExecutorService pageExecutor;
     private final ConcurrentMap<Long, Long> tripwire = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, Workspace> verifiedKeys = new ConcurrentHashMap<>();
+    /** Keys of workspaces read from the key store or minted into it, by workspace. */
+    private final ConcurrentMap<Long, ApiKey> storedKeys = new ConcurrentHashMap<>();
+    /** Workspaces whose key this engine minted. */
+    private final Set<Long> minted = ConcurrentHashMap.newKeySet();
+    private final Redactor redactor;
     private final ConcurrentMap<Long, String> names = new ConcurrentHashMap<>();
     private final Object userIdLock = new Object();
     private volatile Long superAdminUserId;
@@ -87,7 +95,7 @@ public final class BisonEngine implements AutoCloseable {
         if (config.superAdminKey() != null) {
             keys.add(config.superAdminKey());
         }
-        Redactor redactor = new Redactor(keys);
+        this.redactor = new Redactor(keys);
         this.transport = new Transport(config, redactor);
         this.json = new BisonJson(redactor);
         AtomicInteger threads = new AtomicInteger();
@@ -110,6 +118,9 @@ public final class BisonEngine implements AutoCloseable {
         if (config.workspaceKeys().containsKey(workspaceId)) {
             return KeyMode.API_USER_KEY;
         }
+        if (config.keyStore() != null && config.superAdminKey() != null) {
+            return minted.contains(workspaceId) ? KeyMode.MINTED_API_USER_KEY : KeyMode.STORED_API_USER_KEY;
+        }
         if (config.superAdminKey() != null) {
             return KeyMode.SUPER_ADMIN_SWITCHING;
         }
@@ -123,9 +134,9 @@ public final class BisonEngine implements AutoCloseable {
         ensureOpen();
         long started = System.nanoTime();
         KeyMode mode = keyModeFor(workspaceId);
-        if (mode == KeyMode.API_USER_KEY) {
-            ApiKey key = config.workspaceKeys().get(workspaceId);
-            Workspace confirmed = verifyApiUserKey(workspaceId, key);
+        if (mode.isApiUserKey()) {
+            ApiKey key = apiUserKey(workspaceId);
+            Workspace confirmed = verifiedKeys.get(workspaceId);
             Scan scan = new Scan(new Guard(workspaceId, confirmed.name(), false), key, options);
             scan.run();
             return scan.result(started);
@@ -234,10 +245,8 @@ public final class BisonEngine implements AutoCloseable {
 
     /** Runs a single request for a workspace: directly with its own key, else fenced under the lock. */
     private <T> T workspaceCall(long workspaceId, Function<ApiKey, T> call) {
-        if (keyModeFor(workspaceId) == KeyMode.API_USER_KEY) {
-            ApiKey key = config.workspaceKeys().get(workspaceId);
-            verifyApiUserKey(workspaceId, key);
-            return call.apply(key);
+        if (keyModeFor(workspaceId).isApiUserKey()) {
+            return call.apply(apiUserKey(workspaceId));
         }
         try (SessionLock.Lease ignored = lockSession()) {
             Guard guard = new Guard(workspaceId, names.get(workspaceId), true);
@@ -270,6 +279,60 @@ public final class BisonEngine implements AutoCloseable {
                 guard.recordViolation("after the request the current workspace was " + after.describeTeam());
             }
         }
+    }
+
+    /**
+     * The workspace's own key, read back and verified: the configured one, else the key store's
+     * (minted with the super-admin key and saved before use when the store has none). A stored key
+     * that answers 401 is replaced only when {@code replaceRejectedStoredKeys} is on.
+     */
+    private ApiKey apiUserKey(long workspaceId) {
+        ApiKey configured = config.workspaceKeys().get(workspaceId);
+        if (configured != null) {
+            verifyApiUserKey(workspaceId, configured);
+            return configured;
+        }
+        ApiKey key = storedKeys.computeIfAbsent(workspaceId, ws -> remember(ws,
+                config.keyStore().getOrCreate(config.instanceIdentity(), ws, () -> mint(ws))));
+        try {
+            verifyApiUserKey(workspaceId, key);
+            return key;
+        } catch (BisonAuthException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            if (!config.replaceRejectedStoredKeys()) {
+                throw new BisonAuthException("the api-user key of workspace " + workspaceId + " in the key store "
+                        + config.keyStore() + " was rejected (401: deleted or revoked in Email Bison's web UI?); "
+                        + "nothing was read. Replace it with a newly minted one: replaceRejectedStoredKeys(true) "
+                        + "(the CLI's --force), or remove its entry from the store", e.endpoint(), e.status(),
+                        e.body(), e.attempts());
+            }
+            String rejected = key.secret();
+            ApiKey replacement = remember(workspaceId, config.keyStore().replace(config.instanceIdentity(), workspaceId,
+                    rejected, () -> mint(workspaceId)));
+            storedKeys.put(workspaceId, replacement);
+            verifiedKeys.remove(workspaceId);
+            log.warn("workspace {} on {}: the stored api-user key was rejected (401) and was replaced", workspaceId,
+                    config.instanceName());
+            verifyApiUserKey(workspaceId, replacement);
+            return replacement;
+        }
+    }
+
+    private ApiKey remember(long workspaceId, String secret) {
+        ApiKey key = new ApiKey(secret, "stored key of workspace " + workspaceId);
+        redactor.add(key);
+        return key;
+    }
+
+    /** Mints the workspace's key for the store (called inside the store's exclusive section). */
+    private String mint(long workspaceId) {
+        MintedKey key = mintApiUserKey(workspaceId, MINTED_KEY_NAME);
+        minted.add(workspaceId);
+        log.info("workspace {} on {}: minted an api-user key ({}) into the key store {}", workspaceId,
+                config.instanceName(), MINTED_KEY_NAME, config.keyStore());
+        return key.token();
     }
 
     private Workspace verifyApiUserKey(long workspaceId, ApiKey key) {
@@ -958,7 +1021,7 @@ public final class BisonEngine implements AutoCloseable {
 
         ScanResult result(long startedNanos) {
             String name = guard.name != null ? guard.name : names.getOrDefault(guard.workspaceId, "");
-            KeyMode mode = guard.fenced ? KeyMode.SUPER_ADMIN_SWITCHING : KeyMode.API_USER_KEY;
+            KeyMode mode = keyModeFor(guard.workspaceId);
             ScanResult result = new ScanResult(config.instanceName(), guard.workspaceId, name, mode,
                     new ArrayList<>(replies.values()), pagesRead, repliesSeen, totalAtStart == null ? 0 : totalAtStart,
                     totalAtEnd, guard.detected, guard.recovered, !stoppedEarly,
