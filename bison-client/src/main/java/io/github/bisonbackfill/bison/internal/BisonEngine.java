@@ -264,19 +264,19 @@ public final class BisonEngine implements AutoCloseable {
                     refused = e;
                     value = null;
                 }
-                // These answers carry no reply ids to check, so only the read-back can vouch for them. Waiting
-                // the settle delay first lets a foreign switch made just before the request show in the
-                // read-back even when the read-back trails the data (the lag is at most the settle delay).
-                sleep(config.switchSettleDelay());
-                CurrentUser after = checkContext();
-                if (guard.isTarget(after)) {
+                // These answers carry no reply ids to check, so only the read-back can vouch for them. Watching
+                // it through the settle delay lets a foreign switch made just before the request show even
+                // when the read-back trails the data (the lag is at most the settle delay), and one made
+                // away and back meanwhile too, if it stayed away longer than a verification interval.
+                CurrentUser other = guard.watch(config.switchSettleDelay());
+                if (other == null) {
                     guard.markRecovered();
                     if (refused != null) {
                         throw refused;
                     }
                     return value;
                 }
-                guard.recordViolation("after the request the current workspace was " + after.describeTeam());
+                guard.recordViolation("after the request the current workspace was " + other.describeTeam());
             }
         }
     }
@@ -479,40 +479,65 @@ public final class BisonEngine implements AutoCloseable {
 
         /**
          * Switch, settle, verify by bounded polling; an unconfirmed switch is a violation (bounded).
-         * A confirmation counts only when the target has shown for at least the settle delay since
-         * the switch or since the last check that showed another workspace: if the read-back turns
-         * to the target only during polling, someone (re-)requested it just then, and on a server
-         * whose read-back runs ahead of its data, that request's data may still be on its way.
+         * The read-back is watched every verification interval from the switch on, the settle delay
+         * included, and a confirmation counts only when the target has shown in every check for at
+         * least the settle delay since the switch or since the last check that showed another
+         * workspace. A foreign switch away and back while we wait is then seen (if it stayed away
+         * longer than one interval) instead of slept through: on a server whose data trails its
+         * read-back, the data read next may be that switch's. And if the read-back turns to the target
+         * only during polling, someone (re-)requested it just then, and that request's data may still
+         * be on its way. Budget: the checks that fit in the settle delay plus {@code verificationAttempts}.
          */
         void switchAndVerify() {
             long settle = config.switchSettleDelay().toNanos();
+            long interval = Math.max(1_000_000L, config.verificationInterval().toNanos());
             for (;;) {
                 switchTo(workspaceId);
-                long lastOther = System.nanoTime();
-                sleep(config.switchSettleDelay());
-                long t0 = System.nanoTime();
-                CurrentUser last = null;
-                for (int i = 1; i <= config.verificationAttempts(); i++) {
+                long switched = System.nanoTime();
+                long lastOther = switched;
+                long maxChecks = Math.min(100_000, settle / interval) + config.verificationAttempts();
+                int checks = 0;
+                CurrentUser last;
+                for (;;) {
+                    long untilSettled = lastOther + settle - System.nanoTime();
+                    sleep(Duration.ofNanos(Math.max(0, Math.min(interval, untilSettled))));
                     last = checkContext();
+                    checks++;
                     long now = System.nanoTime();
-                    if (isTarget(last)) {
-                        if (now - lastOther >= settle) {
-                            return;
-                        }
-                        if (i < config.verificationAttempts()) {
-                            sleep(Duration.ofNanos(settle - (now - lastOther)));
-                        }
-                        continue;
+                    if (!isTarget(last)) {
+                        lastOther = now;
+                    } else if (now - lastOther >= settle) {
+                        return;
                     }
-                    lastOther = now;
-                    if (i < config.verificationAttempts()) {
-                        sleep(config.verificationInterval());
+                    if (checks >= maxChecks) {
+                        break;
                     }
                 }
-                long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
-                recordViolation("switch not confirmed after " + config.verificationAttempts() + " checks in "
+                long ms = Duration.ofNanos(System.nanoTime() - switched).toMillis();
+                recordViolation("switch not confirmed after " + checks + " checks in "
                         + String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0) + " s: current workspace is "
                         + last.describeTeam() + (isTarget(last) ? " only since the last checks" : ""));
+            }
+        }
+
+        /**
+         * Watches the read-back for {@code duration}, one check every verification interval and one at
+         * the end.
+         *
+         * @return the first check that showed another workspace, or {@code null} if all showed the target
+         */
+        CurrentUser watch(Duration duration) {
+            long interval = Math.max(1_000_000L, config.verificationInterval().toNanos());
+            long end = System.nanoTime() + duration.toNanos();
+            for (;;) {
+                sleep(Duration.ofNanos(Math.max(0, Math.min(interval, end - System.nanoTime()))));
+                CurrentUser user = checkContext();
+                if (!isTarget(user)) {
+                    return user;
+                }
+                if (System.nanoTime() >= end) {
+                    return null;
+                }
             }
         }
 
@@ -671,7 +696,7 @@ public final class BisonEngine implements AutoCloseable {
                         + " to " + again.total();
             }
             if (sharesReply(again)) {
-                return null;
+                return keep(List.of(again));
             }
             // A busy workspace: a whole page of new replies arrived meanwhile (the total grew) and pushed
             // the first page's replies down to page 2. Proven only if page 2, under the same fence, has them.
@@ -682,11 +707,37 @@ public final class BisonEngine implements AutoCloseable {
                     return "after the closing read of page 2 the current workspace was " + after2.describeTeam();
                 }
                 if (sharesReply(second)) {
-                    return null;
+                    return keep(List.of(again, second));
                 }
             }
             return "the closing read of page 1 shares no reply with the page 1 the scan started from (meta.total "
                     + firstPageTotal + " then " + again.total() + "): the pages read may be another workspace's";
+        }
+
+        /**
+         * Keeps what the proven closing read found that the pass did not: replies that arrived on page 1
+         * after the pass read it (its new top), which the pass would otherwise miss until the next run.
+         *
+         * @return a tripwire conflict, or {@code null}
+         */
+        private String keep(List<RepliesPage> closing) {
+            String conflict = register(closing);
+            if (conflict != null) {
+                return conflict;
+            }
+            for (RepliesPage page : closing) {
+                for (Reply reply : page.interested()) {
+                    replies.putIfAbsent(reply.id(), reply);
+                }
+                for (long id : page.replyIds()) {
+                    highestReplyId = Math.max(highestReplyId, id);
+                }
+                if (page.total() < totalAtEnd) {
+                    totalFell = true;
+                }
+                totalAtEnd = page.total();
+            }
+            return null;
         }
 
         private boolean sharesReply(RepliesPage page) {
