@@ -1,0 +1,93 @@
+package io.github.bisonbackfill.core;
+
+import io.github.bisonbackfill.bison.BisonClient;
+import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.bison.simulator.BisonSimulator;
+import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue "Finish every client in one run": 24 clients on 2 instances under the simulator's production
+ * fault mix ({@link BisonSimulator.Builder#productionFaults()}: 1 % HTTP 500, cut bodies, dropped
+ * connections, late answers, a 40 req/s bucket, switch lag 0.2-1.5 s with the data behind the
+ * read-back, another actor switching the user away every 1-5 s and back after 0.5-3 s, replies
+ * arriving during scans, bad addresses), with the library's default proof settings. One run finishes
+ * every client, and the table holds exactly each workspace's leads.
+ */
+class OrchestratorProductionFaultsTest {
+
+    /** Per instance: 12 workspaces of 15 to 45 interested replies (1 to 4 pages) and a few others. */
+    private static BisonSimulator simulator(long seed) {
+        return BisonSimulator.builder().seed(seed).productionFaults()
+                .instance("east", i -> i.generatedWorkspaces(12, 30, 8))
+                .instance("west", i -> i.generatedWorkspaces(12, 30, 8)).start();
+    }
+
+    /**
+     * The leads a run must have written for a workspace: its interested replies up to the highest reply
+     * id the scan saw. Replies that arrive later (the simulator adds some whenever page 1 is served,
+     * also to a workspace read earlier, when another client's pre-switch read lands on it) have higher
+     * ids and belong to the next run.
+     */
+    private static Map<String, Long> expected(SimulatedInstance instance, long workspaceId, long highestSeen) {
+        List<Reply> upTo = instance.interestedReplies(workspaceId).stream().filter(r -> r.id() <= highestSeen).toList();
+        return LeadsTable.expected(upTo);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void superAdminKeysOnly_underTheProductionFaultMix_oneRunCompletesAll24_andTheTableIsExact(long seed) {
+        try (BisonSimulator sim = simulator(seed); LeadsTable table = new LeadsTable()) {
+            List<BisonClient> clients = new ArrayList<>();
+            List<ClientSpec> specs = new ArrayList<>();
+            BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                    .bisonStats(false);
+            for (SimulatedInstance instance : sim.instances()) {
+                // Default proof and recovery settings (settle 2 s >= the 1.5 s lag); only the client
+                // rate is raised to the simulator's bucket.
+                BisonClient client = BisonClient.builder().baseUrl(instance.baseUrl()).instanceName(instance.name())
+                        .superAdminKey(instance.superAdminKey()).requestsPerSecond(40).build();
+                clients.add(client);
+                builder.instance(client);
+                instance.workspaces().forEach(ws -> specs.add(new ClientSpec(instance.name() + ": " + ws.name(),
+                        instance.name(), ws.id())));
+            }
+            try {
+                BackfillReport report = builder.build().run(BackfillPlan.of(specs));
+
+                assertThat(report.clients()).hasSize(24);
+                assertThat(report.succeeded()).as(report.toJson()).isTrue();
+                int attempts = 0;
+                for (int k = 0; k < specs.size(); k++) {
+                    ClientSpec spec = specs.get(k);
+                    ClientReport c = report.clients().get(k);
+                    SimulatedInstance instance = sim.instance(spec.instance());
+                    assertThat(table.replyIdsByEmail(spec.name())).as(spec.name())
+                            .isEqualTo(expected(instance, spec.workspaceId(), c.scan().highestReplyId()));
+                    // The bad-address replies are rejected and counted, never written.
+                    assertThat(c.dedup().rejected()).as(spec.name()).isGreaterThanOrEqualTo(3);
+                    attempts += c.attempts();
+                }
+                long faults = sim.requestLog().stream().filter(r -> r.status() >= 500 || r.status() == 0).count();
+                long throttled = sim.requestLog().stream().filter(r -> r.status() == 429).count();
+                long foreign = sim.instances().stream().mapToLong(i -> i.counters().foreignSwitches()).sum();
+                System.out.printf("production faults, seed %d: 24/24 in %.1f s, %d attempts, %d 5xx/dropped,"
+                                + " %d 429, %d foreign switches, %d violations detected%n", seed,
+                        report.duration().toMillis() / 1000.0, attempts, faults, throttled, foreign,
+                        report.clients().stream().mapToInt(c -> c.scan().violationsDetected()).sum());
+                assertThat(faults).as("faults injected").isPositive();
+                assertThat(foreign).as("foreign switches").isPositive();
+            } finally {
+                clients.forEach(BisonClient::close);
+            }
+        }
+    }
+}
