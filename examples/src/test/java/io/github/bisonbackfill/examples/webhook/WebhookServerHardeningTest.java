@@ -277,6 +277,18 @@ class WebhookServerHardeningTest {
     }
 
     @Test
+    void keyWhoseRoleDoesNotExist_isACallFault_503NotARejectedRow() throws Exception {
+        try (SupabaseWriter misconfigured = SupabaseWriter.builder().restUrl(db.restUrl())
+                .apiKey(db.jwtForRole("no_such_role_webhook")).build()) {
+            start(misconfigured, WebhookServer.builder());
+            HttpResponse<String> r = post(delivery(4242, "role@example.com"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        }
+        assertThat(rows()).isZero();
+    }
+
+    @Test
     void controlCharactersInEventFields_escapedInTheLogLine_andLongValuesCut() throws Exception {
         start(writer, WebhookServer.builder());
         String forgedType = "EMAIL_OPENED\\nwebhook delivery outcome=ACCEPTED status=200 event=lead_interested" + "x".repeat(100_000);
