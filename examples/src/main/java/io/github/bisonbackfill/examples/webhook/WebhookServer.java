@@ -133,6 +133,15 @@ public final class WebhookServer implements AutoCloseable {
     public static final int RETRY_AFTER_SECONDS = 60;
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+    /**
+     * Jetty loggers that print the request URI (with its {@code ?token=} secret) at DEBUG; the
+     * server refuses to start while any of them is at DEBUG or finer.
+     */
+    static final List<String> URI_LOGGING_LOGGERS = List.of("org.eclipse.jetty",
+            "org.eclipse.jetty.server.internal.HttpConnection", "org.eclipse.jetty.server.internal.HttpChannelState",
+            "org.eclipse.jetty.http.HttpParser", "org.eclipse.jetty.io.AbstractEndPoint", "org.eclipse.jetty.io.IdleTimeout",
+            "org.eclipse.jetty.io.SocketChannelEndPoint", "org.eclipse.jetty.util.IteratingCallback",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool");
 
     private final Server server;
     private final ServerConnector connector;
@@ -148,6 +157,13 @@ public final class WebhookServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private WebhookServer(Builder b) throws Exception {
+        for (String name : URI_LOGGING_LOGGERS) {
+            if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+                throw new IllegalStateException("logger " + name + " is at DEBUG: Jetty then logs request URIs, which"
+                        + " carry the webhook secret (?token=). Set org.eclipse.jetty to INFO (slf4j-simple:"
+                        + " -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=info; logback: <logger name=\"org.eclipse.jetty\" level=\"INFO\"/>)");
+            }
+        }
         this.handler = b.handler;
         this.path = b.path;
         this.maxBodyBytes = b.maxBodyBytes;
