@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.github.bisonbackfill.supabase.internal.ContentRange;
 import io.github.bisonbackfill.supabase.internal.Errors;
 import io.github.bisonbackfill.supabase.internal.QueryEncoding;
+import io.github.bisonbackfill.supabase.internal.Redaction;
 import io.github.bisonbackfill.supabase.internal.RestClient;
 import io.github.bisonbackfill.supabase.internal.RestResponse;
 import io.github.bisonbackfill.supabase.internal.RowPreparer;
@@ -640,9 +641,12 @@ public final class SupabaseWriter implements AutoCloseable {
             return projectUrl != null ? raw + "/rest/v1" : raw;
         }
 
-        /** A URL as it may appear in a message: no query, fragment or user info (they can hold secrets). */
+        /**
+         * A URL as it may appear in a message: no query, fragment or user info (they can hold secrets),
+         * nothing shaped like a key (one pasted where the URL belongs), at most 200 characters.
+         */
         private static String shown(String raw) {
-            String v = raw;
+            String v = Redaction.text(raw);
             int cut = v.length();
             for (char c : new char[] {'?', '#'}) {
                 int i = v.indexOf(c);
