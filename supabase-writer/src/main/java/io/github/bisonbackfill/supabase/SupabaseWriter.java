@@ -634,6 +634,10 @@ public final class SupabaseWriter implements AutoCloseable {
                 throw new IllegalStateException("the URL must not have a query or fragment (a key belongs in apiKey(...)): "
                         + shown(raw));
             }
+            if (!Redaction.text(raw).equals(raw)) {
+                throw new IllegalStateException("the URL contains something shaped like a key (a key belongs in"
+                        + " apiKey(...)): " + shown(raw));
+            }
             if (scheme.equals("http") && !allowInsecureHttp && !loopback(uri.getHost())) {
                 throw new IllegalStateException("plain http:// is allowed only for loopback hosts (the key would travel in"
                         + " clear text): use https://, or allowInsecureHttp(true) if you mean it; got host " + uri.getHost());
