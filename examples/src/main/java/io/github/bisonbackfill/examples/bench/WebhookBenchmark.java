@@ -25,7 +25,7 @@ import static io.github.bisonbackfill.examples.bench.BenchSupport.env;
 /**
  * Webhook deliveries per second through {@link WebhookServer} into the local PostgREST
  * (scripts/local-supabase.sh), with 1 and 50 deliveries in flight. Run it with
- * {@code scripts/bench-webhook.sh [seconds]}.
+ * {@code scripts/bench-webhook.sh [seconds] [threads]}.
  *
  * <p>Each in-flight slot is a client thread that POSTs a {@code lead_interested} delivery (every one
  * a new lead, so every delivery is a real upsert), waits for the answer and sends the next; after a
@@ -43,11 +43,12 @@ public final class WebhookBenchmark {
     /**
      * Runs the benchmark and prints a Markdown table.
      *
-     * @param args [seconds per measurement (default 15)]
+     * @param args [seconds per measurement (default 15)] [worker threads of the server (default: its default)]
      * @throws Exception when the local Supabase is not running or a delivery fails
      */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        Integer threads = args.length > 1 ? Integer.valueOf(args[1]) : null;
         try (Connection c = BenchSupport.jdbc(); Statement s = c.createStatement()) {
             s.execute(ClientLeadsSchema.sql());
             s.execute("notify pgrst, 'reload schema'");
@@ -61,7 +62,12 @@ public final class WebhookBenchmark {
         try (SupabaseWriter writer = SupabaseWriter.builder().restUrl(env("SUPABASE_REST_URL"))
                 .apiKey(env("SUPABASE_SERVICE_ROLE_KEY")).build()) {
             WebhookHandler handler = WebhookHandler.builder().writer(writer).secret(SECRET).workspace(ws).build();
-            try (WebhookServer server = WebhookServer.builder().handler(handler).port(0).start()) {
+            WebhookServer.Builder sb = WebhookServer.builder().handler(handler).port(0);
+            if (threads != null) {
+                sb.threads(threads);
+            }
+            System.out.println("server worker threads: " + (threads == null ? "default" : threads) + "\n");
+            try (WebhookServer server = sb.start()) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5)).build();
                 for (int inFlight : IN_FLIGHT) {
