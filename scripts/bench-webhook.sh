@@ -1,17 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks the webhook server (examples/.../bench/WebhookBenchmark.java): deliveries per second at
-# 1 and 50 in flight into the local PostgREST.
+# 1 and 50 in flight through WebhookServer into the local PostgREST.
+# Usage: scripts/bench-webhook.sh [seconds per measurement] [server worker threads]
 # Results and the machine go to stdout; docs/benchmarks.md keeps the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-. scripts/lib/local-supabase-session.sh
-local_supabase_up
-trap 'local_supabase_down' EXIT
-
-cp_file="$(mktemp)"
-# One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.
-mvn -B -ntp -q -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(uname -sr)"
-java -cp "examples/target/classes:$(cat "$cp_file")" io.github.bisonbackfill.examples.bench.WebhookBenchmark "$@"
-rm -f "$cp_file"
+. scripts/lib/bench-java.sh
+run_bench io.github.bisonbackfill.examples.bench.WebhookBenchmark "$@"
