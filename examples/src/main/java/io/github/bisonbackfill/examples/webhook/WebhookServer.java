@@ -520,7 +520,7 @@ public final class WebhookServer implements AutoCloseable {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!known.contains(args[i]) || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("unknown option or missing value: " + args[i]
+                    throw new IllegalArgumentException("unknown option or missing value: " + SafeText.forLog(args[i], 60)
                             + " (options: " + String.join(", ", known) + ")");
                 }
                 m.put(args[i], args[++i]);
