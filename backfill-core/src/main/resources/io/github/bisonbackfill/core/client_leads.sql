@@ -5,7 +5,7 @@
 --   1. creates the table if missing (and enables row-level security only then: an existing table's
 --      RLS setting is the owner's choice and is left alone);
 --   2. adds every missing column (never drops, renames or retypes one);
---   3. normalises legacy lead_email values (trim + lower-case) where that creates no duplicate;
+--   3. normalises legacy lead_email values (Unicode NFC, trim, lower-case) where that creates no duplicate;
 --   4. ensures the unique keys PostgREST's on_conflict needs: (lead_email, workspace_name) and
 --      (bison_instance, bison_reply_id);
 --   5. retires the legacy unique (bison_reply_id) only when asked to (see step 5 below);
@@ -89,6 +89,11 @@ set local client_min_messages = notice;
 --    Rows are rewritten only where exactly one row of the workspace has that normalised email;
 --    where several would collide, a person must merge them (downstream columns like pipeline_stage
 --    and notes may differ): they are counted in a WARNING and left as they are.
+--    The library's key is NFC first (josé@exämple.com composed or with combining marks is one lead),
+--    so legacy values are NFC-normalised too (normalize(text, NFC): PostgreSQL 13+, UTF8 database);
+--    an NFD row and an NFC row of one address in one workspace are a clash like any other: counted,
+--    left alone. Values that are already NFC, trimmed and lower-case (everything the library wrote)
+--    are not touched.
 --    (lower() follows the database's collation; for ASCII it equals the library's Locale.ROOT.)
 do $$
 declare
@@ -97,8 +102,8 @@ declare
   clashing bigint;
 begin
   with norm as (
-    select id, lower(btrim(lead_email, ws)) as email,
-           count(*) over (partition by workspace_name, lower(btrim(lead_email, ws))) as n
+    select id, lower(btrim(normalize(lead_email, NFC), ws)) as email,
+           count(*) over (partition by workspace_name, lower(btrim(normalize(lead_email, NFC), ws))) as n
     from public.client_leads
     where lead_email is not null
   )
@@ -112,13 +117,13 @@ begin
     from (select 1
             from public.client_leads
            where lead_email is not null
-           group by workspace_name, lower(btrim(lead_email, ws))
+           group by workspace_name, lower(btrim(normalize(lead_email, NFC), ws))
           having count(*) > 1) g;
   if fixed > 0 then
-    raise notice 'client_leads: normalised % legacy lead_email value(s) (trimmed, lower-cased)', fixed;
+    raise notice 'client_leads: normalised % legacy lead_email value(s) (NFC, trimmed, lower-cased)', fixed;
   end if;
   if clashing > 0 then
-    raise warning 'client_leads: % (workspace_name, email) group(s) hold several rows that differ only in case/whitespace of lead_email; they were left untouched. Merge them by hand: select workspace_name, lower(btrim(lead_email)), array_agg(id) from client_leads group by 1, 2 having count(*) > 1', clashing;
+    raise warning 'client_leads: % (workspace_name, email) group(s) hold several rows that differ only in case/whitespace/Unicode form of lead_email; they were left untouched. Merge them by hand: select workspace_name, lower(btrim(normalize(lead_email, NFC))), array_agg(id) from client_leads group by 1, 2 having count(*) > 1', clashing;
   end if;
 end $$;
 

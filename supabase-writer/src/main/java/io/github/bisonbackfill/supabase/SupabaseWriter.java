@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.github.bisonbackfill.supabase.internal.ContentRange;
 import io.github.bisonbackfill.supabase.internal.Errors;
 import io.github.bisonbackfill.supabase.internal.QueryEncoding;
+import io.github.bisonbackfill.supabase.internal.Redaction;
 import io.github.bisonbackfill.supabase.internal.RestClient;
 import io.github.bisonbackfill.supabase.internal.RestResponse;
 import io.github.bisonbackfill.supabase.internal.RowPreparer;
@@ -642,6 +643,10 @@ public final class SupabaseWriter implements AutoCloseable {
                 throw new IllegalStateException("the URL must not have a query or fragment (a key belongs in apiKey(...)): "
                         + shown(raw));
             }
+            if (!Redaction.text(raw).equals(raw)) {
+                throw new IllegalStateException("the URL contains something shaped like a key (a key belongs in"
+                        + " apiKey(...)): " + shown(raw));
+            }
             if (scheme.equals("http") && !allowInsecureHttp && !loopback(uri.getHost())) {
                 throw new IllegalStateException("plain http:// is allowed only for loopback hosts (the key would travel in"
                         + " clear text): use https://, or allowInsecureHttp(true) if you mean it; got host " + uri.getHost());
@@ -649,9 +654,12 @@ public final class SupabaseWriter implements AutoCloseable {
             return projectUrl != null ? raw + "/rest/v1" : raw;
         }
 
-        /** A URL as it may appear in a message: no query, fragment or user info (they can hold secrets). */
+        /**
+         * A URL as it may appear in a message: no query, fragment or user info (they can hold secrets),
+         * nothing shaped like a key (one pasted where the URL belongs), at most 200 characters.
+         */
         private static String shown(String raw) {
-            String v = raw;
+            String v = Redaction.text(raw);
             int cut = v.length();
             for (char c : new char[] {'?', '#'}) {
                 int i = v.indexOf(c);

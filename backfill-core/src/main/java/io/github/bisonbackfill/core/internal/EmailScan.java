@@ -2,6 +2,7 @@ package io.github.bisonbackfill.core.internal;
 
 import io.github.bisonbackfill.core.RejectReason;
 
+import java.text.Normalizer;
 import java.util.Locale;
 
 /**
@@ -69,6 +70,7 @@ public final class EmailScan {
         }
         int at = -1;
         boolean lower = false;
+        boolean nonAscii = false;
         for (int i = start; i < end; i++) {
             char c = raw.charAt(i);
             if (c == '@') {
@@ -97,6 +99,7 @@ public final class EmailScan {
                     return RejectReason.CONTROL_CHARACTER;
                 }
                 lower = true; // let toLowerCase decide for non-ASCII letters
+                nonAscii = true;
             }
         }
         if (at < 0) {
@@ -109,6 +112,10 @@ public final class EmailScan {
             return RejectReason.INVALID_DOMAIN;
         }
         String s = start == 0 && end == raw.length() ? raw : raw.substring(start, end);
+        if (nonAscii) {
+            // One address, one key: "é" as U+00E9 (NFC) and as e + U+0301 (NFD) are the same lead.
+            s = Normalizer.normalize(s, Normalizer.Form.NFC);
+        }
         return lower ? s.toLowerCase(Locale.ROOT) : s;
     }
 

@@ -7,6 +7,7 @@ import io.github.bisonbackfill.core.ClientLeadsSchema;
 import io.github.bisonbackfill.core.LeadDedup;
 import io.github.bisonbackfill.core.LeadDedupResult;
 import io.github.bisonbackfill.core.RejectedReply;
+import io.github.bisonbackfill.core.SafeText;
 import io.github.bisonbackfill.core.SourceWorkspace;
 import io.github.bisonbackfill.core.webhook.WebhookOutcome.RejectCause;
 import io.github.bisonbackfill.core.webhook.WebhookOutcome.Status;
@@ -140,7 +141,7 @@ public final class WebhookHandler {
      *         exceptions
      */
     public WebhookOutcome handle(byte[] body, String presentedSecret) {
-        if (!authorised(presentedSecret)) {
+        if (!isAuthorized(presentedSecret)) {
             return new WebhookOutcome(Status.UNAUTHORIZED, null,
                     presentedSecret == null || presentedSecret.isEmpty() ? "no secret presented" : "wrong secret",
                     null, null, null);
@@ -191,7 +192,7 @@ public final class WebhookHandler {
         if (deliveredName != null && !deliveredName.equals(source.workspaceName())) {
             LOG.warn("webhook delivery for workspace {} of {} names it \"{}\", configured as \"{}\": writing the "
                             + "configured name (update the configuration if the workspace was renamed)",
-                    source.workspaceId(), source.instance(), deliveredName, source.workspaceName());
+                    source.workspaceId(), source.instance(), SafeText.forLog(deliveredName), source.workspaceName());
         }
         LeadDedupResult dedup = LeadDedup.apply(List.of(reply));
         if (dedup.leads().isEmpty()) {
@@ -221,7 +222,15 @@ public final class WebhookHandler {
                 type, source.workspaceName(), replyId);
     }
 
-    private boolean authorised(String presented) {
+    /**
+     * Whether a request carrying this secret may deliver: the check {@link #handle} makes first, for a
+     * server that wants to refuse a request before reading its body. Constant time (SHA-256 of both,
+     * {@link MessageDigest#isEqual}).
+     *
+     * @param presented the secret the request carried, or {@code null}
+     * @return {@code true} when it is the configured secret
+     */
+    public boolean isAuthorized(String presented) {
         if (presented == null || presented.isEmpty()) {
             return false;
         }

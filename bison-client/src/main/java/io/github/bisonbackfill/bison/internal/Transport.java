@@ -101,6 +101,8 @@ public final class Transport implements AutoCloseable {
         int connections = Math.max(8, keys * config.maxConcurrentRequests());
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        // Keeps the Authorization header out of HttpClient's header and wire loggers.
+                        .setConnectionFactory(UnloggedConnections.FACTORY)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(attempt)
                                 .setSocketTimeout(attempt)

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.examples.cli;
 
 import io.github.bisonbackfill.examples.Loopback;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -46,6 +51,11 @@ public final class ConfigLoader {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
+    /** Largest config file read: {@value} bytes (1 MiB; real ones are a few kB). Checked before reading. */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+    /** Deepest nesting of a config file: {@value} (real ones are 3 deep; Jackson's own limit is 1000). */
+    public static final int MAX_NESTING = 64;
+
     private ConfigLoader() {
     }
 
@@ -62,24 +72,69 @@ public final class ConfigLoader {
         if (!yaml && !name.endsWith(".json")) {
             throw new ConfigException(null, "config file " + file + ": unknown format, name it *.json, *.yaml or *.yml");
         }
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(null, "config file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException(null, "config file " + file + " cannot be read: " + e.getMessage());
-        }
+        String text = read(file);
         JsonNode root;
         try {
             root = (yaml ? YAML : JSON).readTree(text);
         } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
             throw new ConfigException(null, "config file " + file + " is not valid " + (yaml ? "YAML" : "JSON")
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "): "
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": "
                     + e.getOriginalMessage());
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            // Whatever else the parsers throw on hostile input (nesting, SnakeYAML's own limits) is a
+            // config error too, not a crash.
+            throw new ConfigException(null, "config file " + file + " is not valid " + (yaml ? "YAML" : "JSON") + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        if (depth(root, 0) > MAX_NESTING) {
+            throw new ConfigException(null, "config file " + file + " is nested deeper than " + MAX_NESTING + " levels");
         }
         Path dir = file.toAbsolutePath().getParent();
         return parse(root, dir);
+    }
+
+    /**
+     * The file's text: only a regular file of at most {@link #MAX_FILE_BYTES} (checked before reading,
+     * and again while reading: a file may grow, a device or FIFO has no size), decoded as UTF-8.
+     */
+    private static String read(Path file) {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                throw new ConfigException(null, "config file " + file + " is not a regular file"
+                        + (attrs.isDirectory() ? " (a directory)" : " (a device, FIFO or socket)"));
+            }
+            if (attrs.size() > MAX_FILE_BYTES) {
+                throw new ConfigException(null, "config file " + file + " is " + attrs.size() + " bytes, more than the "
+                        + MAX_FILE_BYTES + " a config file may have");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new ConfigException(null, "config file " + file + " is more than " + MAX_FILE_BYTES + " bytes");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(null, "config file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(null, "config file " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new ConfigException(null, "config file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static int depth(JsonNode node, int level) {
+        int deepest = level;
+        if (level > MAX_NESTING) {
+            return level;
+        }
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child, level + 1));
+        }
+        return deepest;
     }
 
     /**

@@ -36,7 +36,8 @@ final class WebhookServerCommand implements Callable<Integer> {
         try (Wiring wiring = new Wiring(cfg, cli.env)) {
             String secret = Wiring.secret(cli.env, "webhook.secret_env", cfg.webhook().secretEnv(),
                     "the shared secret of the webhook URL, 16+ characters");
-            WebhookHandler handler = WebhookHandler.builder().writer(wiring.writer()).table(cfg.supabase().table())
+            WebhookHandler handler = WebhookHandler.builder()
+                    .writer(wiring.writer(WebhookServer.DEFAULT_WRITER_CALL_TIMEOUT)).table(cfg.supabase().table())
                     .secret(secret).workspaces(wiring.sourceWorkspaces()).build();
             try (WebhookServer server = WebhookServer.builder().handler(handler).port(port).bindAddress(bind).path(path).start()) {
                 Thread hook = new Thread(server::close, "webhook-server-shutdown");

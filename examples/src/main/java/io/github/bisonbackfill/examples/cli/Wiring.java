@@ -85,6 +85,14 @@ final class Wiring implements AutoCloseable {
 
     /** The writer (built once). */
     SupabaseWriter writer() {
+        return writer(null);
+    }
+
+    /**
+     * The writer (built once), its whole call bounded by {@code callTimeout} when not {@code null}
+     * (the webhook server: {@link io.github.bisonbackfill.examples.webhook.WebhookServer#DEFAULT_WRITER_CALL_TIMEOUT}).
+     */
+    SupabaseWriter writer(java.time.Duration callTimeout) {
         if (writer == null) {
             BackfillConfig.Supabase s = config.supabase();
             SupabaseWriter.Builder b = SupabaseWriter.builder()
@@ -94,6 +102,9 @@ final class Wiring implements AutoCloseable {
                 b.projectUrl(s.url());
             } else {
                 b.restUrl(s.restUrl());
+            }
+            if (callTimeout != null) {
+                b.callTimeout(callTimeout).attemptTimeout(callTimeout.dividedBy(2));
             }
             writer = b.build();
         }

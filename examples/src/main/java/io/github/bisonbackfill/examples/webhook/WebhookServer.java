@@ -1,36 +1,49 @@
 package io.github.bisonbackfill.examples.webhook;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.github.bisonbackfill.core.SafeText;
 import io.github.bisonbackfill.core.SourceWorkspace;
 import io.github.bisonbackfill.core.webhook.WebhookHandler;
 import io.github.bisonbackfill.core.webhook.WebhookOutcome;
 import io.github.bisonbackfill.supabase.SupabaseWriter;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal HTTP endpoint for Email Bison's webhooks on the JDK's {@code com.sun.net.httpserver}
- * (no web framework), in front of a {@link WebhookHandler}.
+ * The HTTP endpoint for Email Bison's webhooks, on Jetty 12 (core handler API, no servlets), in front
+ * of a {@link WebhookHandler}.
  *
  * <pre>{@code
  * try (WebhookServer server = WebhookServer.builder().handler(handler).port(8080).start()) {
@@ -40,13 +53,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Requests: {@code POST <path>?token=<secret>} (or the secret in the {@value #SECRET_HEADER}
- * header, which wins when both are given). Answers: 200 for accepted and ignored deliveries, 400 for
- * rejected ones (malformed, no usable email, unknown workspace, a row Supabase refuses), 401 for a
- * missing or wrong secret, 503 with {@code Retry-After} when Supabase is unavailable (so the sender
- * retries), 405 for other methods, 413 for bodies over {@link Builder#maxBodyBytes}, 404 for other
- * paths, 500 for a bug. The body of every answer is a small JSON object
- * {@code {"outcome": ..., "reason": ...}}. One INFO line per request: outcome, HTTP status, event
- * type, workspace, reply id (and the reason of a rejection); never the query string or the secret.
+ * header, which wins when both are given); {@code GET} {@value #HEALTH_PATH} answers 200
+ * {@code {"status":"ok"}}. Answers: 200 for accepted and ignored deliveries, 400 for rejected ones
+ * (malformed, no usable email, unknown workspace, a row Supabase refuses), 401 for a missing or wrong
+ * secret (the body is never read, the connection is closed), 503 with {@code Retry-After} when
+ * Supabase is unavailable or the server is saturated (so the sender retries), 405 for other methods,
+ * 408 for a body not received in time, 413 for bodies over {@link Builder#maxBodyBytes}, 431 for too
+ * many or too large headers, 404 for other paths, 500 for a bug. The body of every answer is a small
+ * JSON object {@code {"outcome": ..., "reason": ...}}. One INFO line per request: outcome, HTTP
+ * status, event type, workspace, reply id (and the reason of a rejection), untrusted values escaped
+ * and cut ({@link SafeText#forLog}); never the query string or the secret.
+ *
+ * <p>Limits (defaults; each settable on the {@link Builder}):
+ * <ul>
+ *   <li>request headers complete within {@link #DEFAULT_HEADER_TIMEOUT} of the connection opening or
+ *       of the previous answer on it, else the connection is closed; at most
+ *       {@link #DEFAULT_MAX_HEADER_BYTES} bytes and {@link #DEFAULT_MAX_HEADERS} headers (431);</li>
+ *   <li>no byte for {@link #DEFAULT_IDLE_TIMEOUT}: the connection is closed;</li>
+ *   <li>the secret is checked when the headers are complete, before the body is read; the body must
+ *       arrive within {@link #DEFAULT_BODY_TIMEOUT} (408) and be at most
+ *       {@link #DEFAULT_MAX_BODY_BYTES} (413);</li>
+ *   <li>every delivery is answered within {@link #DEFAULT_DELIVERY_TIMEOUT} of its headers: a write
+ *       still running then (Supabase slow or down) is answered 503 + {@code Retry-After} (the write may
+ *       still finish; the upsert is idempotent, so the sender's retry is harmless);</li>
+ *   <li>{@link #DEFAULT_THREADS} deliveries write at once, {@link #DEFAULT_MAX_QUEUED} more wait; beyond
+ *       that 503 at once; at most {@link #DEFAULT_MAX_CONNECTIONS} open connections.</li>
+ * </ul>
+ * Slow or idle clients cost a socket and a buffer, not a thread: Jetty's selector reads headers and
+ * bodies without blocking, and only complete, authenticated deliveries reach the worker threads.
  *
  * <p>It speaks plain HTTP: bind it to loopback (the default) behind a TLS-terminating reverse proxy,
  * because the secret travels in the URL. Thread-safe; {@link #close()} stops it.
@@ -54,14 +88,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WebhookServer implements AutoCloseable {
     /** Default path: {@value}. */
     public static final String DEFAULT_PATH = "/webhooks/email-bison";
+    /** Liveness path: {@value} ({@code GET} answers 200 {@code {"status":"ok"}}, no secret needed). */
+    public static final String HEALTH_PATH = "/healthz";
     /** Default port: {@value}. */
     public static final int DEFAULT_PORT = 8080;
     /** Default bind address: {@value} (loopback; put a TLS reverse proxy in front). */
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     /** Default largest accepted body: {@value} bytes (1 MiB; deliveries carry the reply's bodies). */
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
-    /** Default worker threads: {@value}. */
-    public static final int DEFAULT_THREADS = 4;
+    /** Default worker threads, i.e. deliveries written at once: {@value}. */
+    public static final int DEFAULT_THREADS = 16;
+    /** Default deliveries waiting for a worker before further ones are answered 503: {@value}. */
+    public static final int DEFAULT_MAX_QUEUED = 64;
+    /** Default largest request line + headers: {@value} bytes (larger: 431). */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+    /** Default most request headers: {@value} (more: 431). */
+    public static final int DEFAULT_MAX_HEADERS = 64;
+    /** Default most open connections: {@value} (further ones wait in the accept backlog). */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** Default time for a request's headers to be complete: 10 s (else the connection is closed). */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** Default time for a delivery's body to be complete after its headers: 10 s (else 408). */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+    /** Default time without a byte after which a connection is closed: 15 s. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Default bound from a delivery's complete headers to its answer: 12 s (Email Bison's timeout is
+     * undocumented; about 20 s is assumed). Body time, queue time and the write all count; what is not
+     * done by then is answered 503 + {@code Retry-After}.
+     */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(12);
+    /**
+     * The writer's {@code callTimeout} {@link #main} uses: 8 s, inside {@link #DEFAULT_DELIVERY_TIMEOUT}
+     * so that a write under an outage ends with its own error rather than running on after the 503.
+     */
+    public static final Duration DEFAULT_WRITER_CALL_TIMEOUT = Duration.ofSeconds(8);
     /** Default time {@link #close()} lets deliveries in progress finish: 5 s. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
     /** Query parameter carrying the secret: {@value}. */
@@ -72,29 +133,70 @@ public final class WebhookServer implements AutoCloseable {
     public static final int RETRY_AFTER_SECONDS = 60;
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+    /**
+     * Jetty loggers that print the request URI (with its {@code ?token=} secret) at DEBUG; the
+     * server refuses to start while any of them is at DEBUG or finer.
+     */
+    static final List<String> URI_LOGGING_LOGGERS = List.of("org.eclipse.jetty",
+            "org.eclipse.jetty.server.internal.HttpConnection", "org.eclipse.jetty.server.internal.HttpChannelState",
+            "org.eclipse.jetty.http.HttpParser", "org.eclipse.jetty.io.AbstractEndPoint", "org.eclipse.jetty.io.IdleTimeout",
+            "org.eclipse.jetty.io.SocketChannelEndPoint", "org.eclipse.jetty.util.IteratingCallback",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool");
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ThreadPoolExecutor workers;
     private final WebhookHandler handler;
     private final String path;
     private final int maxBodyBytes;
+    private final int maxHeaders;
+    private final Duration headerTimeout;
+    private final Duration bodyTimeout;
+    private final Duration deliveryTimeout;
     private final Duration stopGrace;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private WebhookServer(Builder b) throws IOException {
+    private WebhookServer(Builder b) throws Exception {
+        for (String name : URI_LOGGING_LOGGERS) {
+            if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+                throw new IllegalStateException("logger " + name + " is at DEBUG: Jetty then logs request URIs, which"
+                        + " carry the webhook secret (?token=). Set org.eclipse.jetty to INFO (slf4j-simple:"
+                        + " -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=info; logback: <logger name=\"org.eclipse.jetty\" level=\"INFO\"/>)");
+            }
+        }
         this.handler = b.handler;
         this.path = b.path;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.maxHeaders = b.maxHeaders;
+        this.headerTimeout = b.headerTimeout;
+        this.bodyTimeout = b.bodyTimeout;
+        this.deliveryTimeout = b.deliveryTimeout;
         this.stopGrace = b.stopGrace;
-        this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 0);
         AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "webhook-server-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::exchange);
+        this.workers = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(b.maxQueued), r -> {
+                    Thread t = new Thread(r, "webhook-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        // Jetty's own threads only parse and dispatch (the handler never blocks them): a small pool.
+        QueuedThreadPool jettyThreads = new QueuedThreadPool(16, 2);
+        jettyThreads.setName("webhook-http");
+        jettyThreads.setDaemon(true);
+        this.server = new Server(jettyThreads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(b.maxHeaderBytes);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(b.bindAddress);
+        connector.setPort(b.port);
+        connector.setIdleTimeout(b.idleTimeout.toMillis());
+        connector.addBean(new HeaderDeadline());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
+        server.setHandler(new Endpoint());
+        server.setStopTimeout(b.stopGrace.toMillis());
         server.start();
     }
 
@@ -109,12 +211,12 @@ public final class WebhookServer implements AutoCloseable {
 
     /** @return the port it listens on (the one chosen when started with port 0) */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** @return the delivery URL without the secret, e.g. {@code http://127.0.0.1:8080/webhooks/email-bison} */
     public URI uri() {
-        String host = server.getAddress().getAddress().getHostAddress();
+        String host = connector.getHost();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + path);
     }
 
@@ -133,115 +235,215 @@ public final class WebhookServer implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return;
         }
-        server.stop((int) Math.max(0, stopGrace.toSeconds()));
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("webhook server did not stop cleanly: {}", e.toString());
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         stopped.countDown();
     }
 
-    private void exchange(HttpExchange ex) {
-        String method = ex.getRequestMethod();
-        try (ex) {
-            if (!ex.getRequestURI().getRawPath().equals(path)) {
-                answer(ex, 404, "NOT_FOUND", "no webhook endpoint at this path", null);
+    /**
+     * Closes a connection whose request headers are not complete {@link #headerTimeout} after it
+     * opened or after its previous answer (a client sending one byte a second keeps the idle timeout
+     * at bay, not this).
+     */
+    private final class HeaderDeadline implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            expectRequest(connection);
+        }
+    }
+
+    private void expectRequest(Connection connection) {
+        long seen = connection.getMessagesIn();
+        Scheduler scheduler = connector.getScheduler();
+        scheduler.schedule(() -> {
+            if (connection.getEndPoint().isOpen() && connection.getMessagesIn() <= seen) {
+                LOG.info("webhook connection closed: request headers not complete within {} ms", headerTimeout.toMillis());
+                connection.getEndPoint().close();
+            }
+        }, headerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One request; answers exactly once, whichever of the delivery and its deadline comes first. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final AtomicBoolean answered = new AtomicBoolean();
+        volatile boolean bodyComplete;
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        void answer(int status, String outcome, String reason, WebhookOutcome o, boolean close) {
+            if (!answered.compareAndSet(false, true)) {
                 return;
+            }
+            byte[] json = ("{\"outcome\":" + jsonString(outcome) + ",\"reason\":" + jsonString(reason) + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            if (status == 503) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+            }
+            if (close) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            log(request.getMethod(), status, outcome, o); // before the answer: a client never sees it first
+            Connection connection = request.getConnectionMetaData().getConnection();
+            response.write(true, ByteBuffer.wrap(json), Callback.from(() -> {
+                callback.succeeded();
+                if (!close) {
+                    expectRequest(connection);
+                }
+            }, callback::failed));
+        }
+    }
+
+    private final class Endpoint extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Exchange ex = new Exchange(request, response, callback);
+            String method = request.getMethod();
+            String requestPath = request.getHttpURI().getPath();
+            if (request.getHeaders().size() > maxHeaders) {
+                ex.answer(431, "HEADERS_TOO_LARGE", "more than " + maxHeaders + " headers", null, true);
+                return true;
+            }
+            if (HEALTH_PATH.equals(requestPath) && ("GET".equals(method) || "HEAD".equals(method))) {
+                answerHealth(ex);
+                return true;
+            }
+            if (!path.equals(requestPath)) {
+                ex.answer(404, "NOT_FOUND", "no webhook endpoint at this path", null, false);
+                return true;
             }
             if (!"POST".equals(method)) {
-                ex.getResponseHeaders().set("Allow", "POST");
-                answer(ex, 405, "METHOD_NOT_ALLOWED", "use POST", null);
-                return;
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                ex.answer(405, "METHOD_NOT_ALLOWED", "use POST", null, false);
+                return true;
             }
-            byte[] body = readBody(ex);
-            if (body == null) {
-                answer(ex, 413, "PAYLOAD_TOO_LARGE", "body larger than " + maxBodyBytes + " bytes", null);
-                return;
+            String secret = presentedSecret(request);
+            if (!handler.isAuthorized(secret)) {
+                // Refused on the headers alone: the body is never read, the connection not kept.
+                WebhookOutcome o = handler.handle(new byte[0], secret);
+                ex.answer(401, o.status().name(), o.reason(), o, true);
+                return true;
             }
-            WebhookOutcome outcome = handler.handle(body, presentedSecret(ex));
+            long length = request.getLength();
+            if (length > maxBodyBytes) {
+                ex.answer(413, "PAYLOAD_TOO_LARGE", "body larger than " + maxBodyBytes + " bytes", null, true);
+                return true;
+            }
+            Scheduler.Task deadline = connector.getScheduler().schedule(() -> {
+                if (!ex.bodyComplete) {
+                    ex.answer(408, "TIMEOUT", "body not received within " + bodyTimeout.toMillis() + " ms", null, true);
+                }
+            }, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Scheduler.Task overall = connector.getScheduler().schedule(() -> ex.answer(503, "UNAVAILABLE",
+                    "storage unavailable, retry later", null, false), deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Content.Source.asByteArrayAsync(request, maxBodyBytes).whenComplete((body, failure) -> {
+                ex.bodyComplete = true;
+                deadline.cancel();
+                if (failure != null) {
+                    overall.cancel();
+                    if (!ex.answered.get() && tooLarge(failure)) {
+                        ex.answer(413, "PAYLOAD_TOO_LARGE", "body larger than " + maxBodyBytes + " bytes", null, true);
+                    } else if (!ex.answered.get()) {
+                        LOG.info("webhook delivery outcome=CONNECTION_LOST method={} error={}", method,
+                                SafeText.forLog(failure.toString()));
+                        ex.answer(400, "CONNECTION_LOST", "body could not be read", null, true);
+                    }
+                    return;
+                }
+                try {
+                    workers.execute(() -> deliver(ex, body, secret, overall));
+                } catch (RejectedExecutionException busy) {
+                    overall.cancel();
+                    ex.answer(503, "UNAVAILABLE", "server busy, retry later", null, false);
+                }
+            });
+            return true;
+        }
+    }
+
+    private static boolean tooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("max")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deliver(Exchange ex, byte[] body, String secret, Scheduler.Task overall) {
+        if (ex.answered.get()) {
+            return; // its deadline passed while it waited for a worker: the sender retries
+        }
+        try {
+            WebhookOutcome outcome = handler.handle(body, secret);
             String reason = outcome.status() == WebhookOutcome.Status.UNAVAILABLE
                     ? "storage unavailable, retry later" : outcome.reason();
-            if (outcome.status() == WebhookOutcome.Status.UNAVAILABLE) {
-                ex.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            }
-            answer(ex, outcome.status().httpStatus(), outcome.status().name(), reason, outcome);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.info("webhook delivery outcome=CONNECTION_LOST method={} error={}", method, e.toString());
+            overall.cancel();
+            ex.answer(outcome.status().httpStatus(), outcome.status().name(), reason, outcome, false);
         } catch (RuntimeException e) {
-            LOG.error("webhook delivery outcome=ERROR method={}: handler failed", method, e);
-            try {
-                answer(ex, 500, "ERROR", "internal error", null);
-            } catch (IOException ignored) {
-                // The connection is gone too; the error is logged above.
-            }
+            overall.cancel();
+            LOG.error("webhook delivery outcome=ERROR method={}: handler failed", ex.request.getMethod(), e);
+            ex.answer(500, "ERROR", "internal error", null, true);
         }
     }
 
-    /** The body, or {@code null} when it is larger than allowed (then it is not read further). */
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxBodyBytes) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                // A malformed length is the server's to reject; a chunked body is capped below anyway.
-            }
+    private static void answerHealth(Exchange ex) {
+        if (!ex.answered.compareAndSet(false, true)) {
+            return;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try (InputStream in = ex.getRequestBody()) {
-            int r;
-            while ((r = in.read(buf)) >= 0) {
-                if (out.size() + r > maxBodyBytes) {
-                    return null;
-                }
-                out.write(buf, 0, r);
-            }
-        }
-        return out.toByteArray();
+        ex.response.setStatus(200);
+        ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        ex.response.write(true, ByteBuffer.wrap("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8)), ex.callback);
     }
 
-    private static String presentedSecret(HttpExchange ex) {
-        String header = ex.getRequestHeaders().getFirst(SECRET_HEADER);
+    private static String presentedSecret(Request request) {
+        String header = request.getHeaders().get(SECRET_HEADER);
         if (header != null && !header.isEmpty()) {
             return header;
         }
-        String query = ex.getRequestURI().getRawQuery();
+        String query = request.getHttpURI().getQuery();
         if (query == null) {
             return null;
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (URLDecoder.decode(name, StandardCharsets.UTF_8).equals(SECRET_QUERY_PARAMETER)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    private void answer(HttpExchange ex, int status, String outcome, String reason, WebhookOutcome o) throws IOException {
-        byte[] json = ("{\"outcome\":" + jsonString(outcome) + ",\"reason\":" + jsonString(reason) + "}")
-                .getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, json.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(json);
-        }
-        log(ex.getRequestMethod(), status, outcome, o);
+        Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Fields.Field token = fields.get(SECRET_QUERY_PARAMETER);
+        return token == null ? null : token.getValue();
     }
 
     private static void log(String method, int status, String outcome, WebhookOutcome o) {
         if (o == null) {
-            LOG.info("webhook delivery outcome={} status={} method={}", outcome, status, method);
+            LOG.info("webhook delivery outcome={} status={} method={}", outcome, status, SafeText.forLog(method, 16));
             return;
         }
         String extra = switch (o.status()) {
-            case REJECTED -> " cause=" + o.cause() + " reason=" + o.reason();
-            case UNAVAILABLE, UNAUTHORIZED -> " reason=" + o.reason();
+            case REJECTED -> " cause=" + o.cause() + " reason=" + SafeText.forLog(o.reason());
+            case UNAVAILABLE, UNAUTHORIZED -> " reason=" + SafeText.forLog(o.reason());
             default -> "";
         };
         LOG.info("webhook delivery outcome={} status={} event={} workspace={} reply={}{}", outcome, status,
-                o.eventType(), o.workspaceName() == null ? null : "\"" + o.workspaceName() + "\"", o.replyId(), extra);
+                SafeText.forLog(o.eventType(), 64),
+                o.workspaceName() == null ? null : "\"" + SafeText.forLog(o.workspaceName(), 120) + "\"", o.replyId(), extra);
     }
 
     private static String jsonString(String s) {
@@ -280,8 +482,10 @@ public final class WebhookServer implements AutoCloseable {
         }
         List<SourceWorkspace> workspaces = WebhookWorkspaces.read(Path.of(workspacesFile));
         SupabaseWriter.Builder wb = SupabaseWriter.builder().apiKey(Options.env("SUPABASE_SERVICE_ROLE_KEY"))
-                // Stay well inside the sender's timeout: past it the delivery is retried anyway.
-                .callTimeout(Duration.ofSeconds(20));
+                // Inside the delivery timeout (itself inside the sender's ~20 s): under an outage the
+                // write gives up on its own soon after the server answered 503.
+                .callTimeout(DEFAULT_WRITER_CALL_TIMEOUT)
+                .attemptTimeout(DEFAULT_WRITER_CALL_TIMEOUT.dividedBy(2));
         String projectUrl = System.getenv("SUPABASE_URL");
         if (projectUrl != null && !projectUrl.isBlank()) {
             wb.projectUrl(projectUrl);
@@ -316,7 +520,7 @@ public final class WebhookServer implements AutoCloseable {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!known.contains(args[i]) || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("unknown option or missing value: " + args[i]
+                    throw new IllegalArgumentException("unknown option or missing value: " + SafeText.forLog(args[i], 60)
                             + " (options: " + String.join(", ", known) + ")");
                 }
                 m.put(args[i], args[++i]);
@@ -341,6 +545,14 @@ public final class WebhookServer implements AutoCloseable {
         private String path = DEFAULT_PATH;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int threads = DEFAULT_THREADS;
+        private int maxQueued = DEFAULT_MAX_QUEUED;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private int maxHeaders = DEFAULT_MAX_HEADERS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
         private Duration stopGrace = DEFAULT_STOP_GRACE;
 
         private Builder() {
@@ -399,7 +611,7 @@ public final class WebhookServer implements AutoCloseable {
         }
 
         /**
-         * @param threads worker threads (concurrent deliveries); default {@link #DEFAULT_THREADS}
+         * @param threads worker threads (deliveries written at once); default {@link #DEFAULT_THREADS}
          * @return this builder
          * @throws IllegalArgumentException if not positive
          */
@@ -412,7 +624,100 @@ public final class WebhookServer implements AutoCloseable {
         }
 
         /**
-         * @param stopGrace how long {@link #close()} lets deliveries in progress finish (whole seconds);
+         * @param maxQueued deliveries that may wait for a worker (more: 503 at once); default {@link #DEFAULT_MAX_QUEUED}
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = positive(maxQueued, "maxQueued");
+            return this;
+        }
+
+        /**
+         * @param maxHeaderBytes largest request line + headers (more: 431); default {@link #DEFAULT_MAX_HEADER_BYTES}
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = positive(maxHeaderBytes, "maxHeaderBytes");
+            return this;
+        }
+
+        /**
+         * @param maxHeaders most request headers (more: 431); default {@link #DEFAULT_MAX_HEADERS}
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxHeaders(int maxHeaders) {
+            this.maxHeaders = positive(maxHeaders, "maxHeaders");
+            return this;
+        }
+
+        /**
+         * @param maxConnections most open connections; default {@link #DEFAULT_MAX_CONNECTIONS}
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = positive(maxConnections, "maxConnections");
+            return this;
+        }
+
+        /**
+         * @param headerTimeout time for a request's headers to be complete, from the connection's opening
+         *                      or its previous answer; default {@link #DEFAULT_HEADER_TIMEOUT}
+         * @return this builder
+         */
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = positive(headerTimeout, "headerTimeout");
+            return this;
+        }
+
+        /**
+         * @param bodyTimeout time for a delivery's body after its headers (else 408); default {@link #DEFAULT_BODY_TIMEOUT}
+         * @return this builder
+         */
+        public Builder bodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = positive(bodyTimeout, "bodyTimeout");
+            return this;
+        }
+
+        /**
+         * @param idleTimeout time without a byte after which a connection is closed; default {@link #DEFAULT_IDLE_TIMEOUT}
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = positive(idleTimeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * @param deliveryTimeout bound from a delivery's headers to its answer; what is not done by then
+         *                        is answered 503 + {@code Retry-After}; default {@link #DEFAULT_DELIVERY_TIMEOUT}
+         * @return this builder
+         */
+        public Builder deliveryTimeout(Duration deliveryTimeout) {
+            this.deliveryTimeout = positive(deliveryTimeout, "deliveryTimeout");
+            return this;
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        /**
+         * @param stopGrace how long {@link #close()} lets deliveries in progress finish;
          *                  default {@link #DEFAULT_STOP_GRACE}
          * @return this builder
          */
@@ -440,6 +745,8 @@ public final class WebhookServer implements AutoCloseable {
                 return new WebhookServer(this);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the webhook server on " + bindAddress + ":" + port + ": " + e, e);
             }
         }
     }

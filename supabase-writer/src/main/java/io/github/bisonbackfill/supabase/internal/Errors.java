@@ -58,9 +58,18 @@ public final class Errors {
     }
 
     /**
+     * SQLSTATEs of class 22 that are not about a row's data but about the call's configuration:
+     * {@code 22023} invalid_parameter_value, which PostgREST answers when the key's role does not exist
+     * ({@code role "..." does not exist}) or a setting it applies is invalid.
+     */
+    private static final Set<String> NOT_ROW_DATA = Set.of("22023");
+
+    /**
      * Whether the error concerns the data of some row (so bisecting the batch isolates it): data
-     * exceptions ({@code 22xxx}), integrity violations ({@code 23xxx}), the same key twice in a
-     * statement ({@code 21000}) and exceptions raised by triggers ({@code P0001}).
+     * exceptions ({@code 22xxx}, except {@link #NOT_ROW_DATA}), integrity violations ({@code 23xxx}),
+     * the same key twice in a statement ({@code 21000}) and exceptions raised by triggers
+     * ({@code P0001}). Anything else (role, permission, schema, configuration, server) is a fault of
+     * the call: it fails the call at once, without bisecting.
      */
     public static boolean rowLevel(PostgrestError error) {
         String code = error.code();
@@ -68,7 +77,36 @@ public final class Errors {
                 && error.status() != 500)) {
             return false;
         }
+        if (NOT_ROW_DATA.contains(code)) {
+            return false;
+        }
         return code.startsWith("22") || code.startsWith("23") || code.equals("21000") || code.equals("P0001");
+    }
+
+    /**
+     * Whether the errors that rejected rows name no row's data and are all the same: then they are
+     * one fault of the call (configuration, a trigger refusing everything), not of the rows. Two or
+     * more rejections, one code and message, no {@code details} (a constraint violation's details
+     * name the row: {@code Key (...)=(...)}, {@code Failing row contains ...}).
+     *
+     * @param errors the errors of the rows the server rejected in a call that acknowledged none
+     * @return {@code true} when they are better reported as one failure of the call
+     */
+    public static boolean sameFaultOfTheCall(java.util.List<PostgrestError> errors) {
+        if (errors.size() < 2) {
+            return false;
+        }
+        PostgrestError first = errors.get(0);
+        if (first.code() == null) {
+            return false; // a local or size refusal (413), not a server's verdict on the data
+        }
+        for (PostgrestError e : errors) {
+            if (e.details() != null || !java.util.Objects.equals(e.code(), first.code())
+                    || !java.util.Objects.equals(e.message(), first.message())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

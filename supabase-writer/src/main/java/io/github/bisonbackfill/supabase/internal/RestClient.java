@@ -142,6 +142,8 @@ public final class RestClient implements Closeable {
         this.mapper = mapper;
         this.clock = clock;
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                // Keeps the apikey/Authorization headers out of HttpClient's header and wire loggers.
+                .setConnectionFactory(UnloggedConnections.FACTORY)
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()

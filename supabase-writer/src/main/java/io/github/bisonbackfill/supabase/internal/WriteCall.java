@@ -48,6 +48,7 @@ public final class WriteCall {
     private long rowsDone;
     private long rowsTotal;
     private final List<RejectedRow> rejected = new ArrayList<>();
+    private final List<PostgrestError> serverRejected = new ArrayList<>();
 
     /**
      * @param rest       the transport
@@ -115,6 +116,13 @@ public final class WriteCall {
             throw failed;
         }
         synchronized (this) {
+            if (acknowledged == 0 && Errors.sameFaultOfTheCall(serverRejected)) {
+                // Not one row was accepted and every row failed alike, naming no row's data: the call
+                // is at fault (a configuration), so it fails instead of reporting every row rejected.
+                throw Errors.toException(action, table, target(), serverRejected.get(0), 1,
+                        "Every row of the call was refused with this same error, which names no row's data:"
+                                + " a fault of the configuration or the table, not of the rows");
+            }
             return new UpsertResult(submitted, acknowledged, batches, retries, prepared.duplicatesDropped(),
                     rejected, affected);
         }
@@ -134,6 +142,7 @@ public final class WriteCall {
                 batches += tally.requests;
                 retries += tally.retries;
                 rejected.addAll(tally.rejected);
+                tally.rejected.forEach(r -> serverRejected.add(r.error()));
                 rowsDone += batch.rows().size();
                 listener.onBatch(new BatchProgress(table, batch.rows().size(), tally.acknowledged,
                         tally.rejected.size(), tally.retries, rowsDone, rowsTotal, Duration.ofNanos(System.nanoTime() - start)));

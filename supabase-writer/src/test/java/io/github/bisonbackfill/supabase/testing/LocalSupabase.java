@@ -118,6 +118,29 @@ public final class LocalSupabase {
         return anonKey;
     }
 
+    /**
+     * A JWT signed with the server's secret ({@code SUPABASE_JWT_SECRET}) for any role, e.g. one that
+     * does not exist (PostgREST then answers {@code 400 22023 role "..." does not exist}).
+     *
+     * @param role the {@code role} claim
+     * @return the HS256 JWT, valid for an hour
+     */
+    public String jwtForRole(String role) {
+        String secret = require(System.getenv(), "SUPABASE_JWT_SECRET");
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        long now = System.currentTimeMillis() / 1000;
+        String unsigned = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(("{\"role\":\"" + role + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return unsigned + "." + b64.encodeToString(mac.doFinal(unsigned.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+        }
+    }
+
     /** A writer builder pointed at the local server with the service-role key. */
     public SupabaseWriter.Builder writer() {
         return SupabaseWriter.builder().restUrl(restUrl).apiKey(serviceRoleKey);
