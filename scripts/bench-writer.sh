@@ -11,7 +11,7 @@ trap 'local_supabase_down' EXIT
 
 cp_file="$(mktemp)"
 # One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.
-mvn -B -ntp -q -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
+mvn -B -ntp -q -Pbenchmark -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(uname -sr)"
 java -cp "examples/target/classes:$(cat "$cp_file")" io.github.bisonbackfill.examples.bench.WriterBenchmark "$@"
 rm -f "$cp_file"

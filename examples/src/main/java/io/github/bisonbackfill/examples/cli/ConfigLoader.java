@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * ({@code clients[3].workspace_id: missing}, {@code instances[0].base_url: not a URL},
  * {@code supabase.tabel: unknown field (known: ...)}). Unknown fields are rejected: in a config file a
  * typo would otherwise silently fall back to a default. Environment variables are not read here:
- * see {@link Secrets}. Stateless and thread-safe.
+ * they are read when the objects are built, by the variable names the file gives. Stateless and thread-safe.
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
