@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rejected ones (malformed, no usable email, unknown workspace, a row Supabase refuses), 401 for a
  * missing or wrong secret, 503 with {@code Retry-After} when Supabase is unavailable (so the sender
  * retries), 405 for other methods, 413 for bodies over {@link Builder#maxBodyBytes}, 404 for other
- * paths, 500 for a bug. The body of every answer is a small JSON object
+ * paths, 500 for a bug. {@code GET} (or {@code HEAD}) {@value #HEALTH_PATH} answers 200
+ * {@code {"status":"ok"}} for liveness probes (not logged). The body of every answer is a small JSON object
  * {@code {"outcome": ..., "reason": ...}}. One INFO line per request: outcome, HTTP status, event
  * type, workspace, reply id (and the reason of a rejection); never the query string or the secret.
  *
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * because the secret travels in the URL. Thread-safe; {@link #close()} stops it.
  */
 public final class WebhookServer implements AutoCloseable {
+    /** The liveness probe's path: {@value}. */
+    public static final String HEALTH_PATH = "/healthz";
     /** Default path: {@value}. */
     public static final String DEFAULT_PATH = "/webhooks/email-bison";
     /** Default port: {@value}. */
@@ -141,6 +144,19 @@ public final class WebhookServer implements AutoCloseable {
     private void exchange(HttpExchange ex) {
         String method = ex.getRequestMethod();
         try (ex) {
+            if (ex.getRequestURI().getRawPath().equals(HEALTH_PATH) && !HEALTH_PATH.equals(path)
+                    && ("GET".equals(method) || "HEAD".equals(method))) {
+                // Liveness for load balancers and Kubernetes probes: the server accepts requests. Not logged.
+                byte[] ok = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                ex.sendResponseHeaders(200, "HEAD".equals(method) ? -1 : ok.length);
+                if (!"HEAD".equals(method)) {
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(ok);
+                    }
+                }
+                return;
+            }
             if (!ex.getRequestURI().getRawPath().equals(path)) {
                 answer(ex, 404, "NOT_FOUND", "no webhook endpoint at this path", null);
                 return;
