@@ -98,7 +98,9 @@ public final class ConfigLoader {
         List<BackfillConfig.Instance> instances = instances(top.array("instances", true));
         List<BackfillConfig.Client> clients = clients(top.array("clients", true), instances);
         BackfillConfig.Supabase supabase = supabase(top.object("supabase", true));
-        BackfillConfig.Run run = run(top.object("run", false), baseDir);
+        Obj runSection = top.object("run", false);
+        BackfillConfig.Schedule schedule = schedule(runSection, baseDir);
+        BackfillConfig.Run run = run(runSection, baseDir);
         Obj hook = top.object("webhook", false);
         BackfillConfig.Webhook webhook = new BackfillConfig.Webhook(BackfillConfig.DEFAULT_WEBHOOK_SECRET_ENV);
         if (hook != null) {
@@ -107,7 +109,7 @@ public final class ConfigLoader {
             webhook = new BackfillConfig.Webhook(env == null ? BackfillConfig.DEFAULT_WEBHOOK_SECRET_ENV : env);
         }
         top.finish();
-        return new BackfillConfig(instances, clients, supabase, run, webhook);
+        return new BackfillConfig(instances, clients, supabase, run, webhook, schedule);
     }
 
     private static List<BackfillConfig.Instance> instances(List<Obj> items) {
@@ -219,6 +221,30 @@ public final class ConfigLoader {
                 betweenClients == null ? d.delayBetweenClients() : betweenClients,
                 betweenBatches == null ? d.delayBetweenBatches() : betweenBatches, zone,
                 checkpoint == null ? null : (baseDir == null ? Path.of(checkpoint) : baseDir.resolve(checkpoint)).normalize());
+    }
+
+    /** {@code run.lock_dir} and {@code run.checkpoints}; the rest of the section is read by {@link #run}. */
+    private static BackfillConfig.Schedule schedule(Obj o, Path baseDir) {
+        if (o == null) {
+            return BackfillConfig.Schedule.defaults(baseDir);
+        }
+        String lockDir = o.string("lock_dir", false);
+        String checkpoints = o.string("checkpoints", false);
+        BackfillConfig.Checkpoints kind = BackfillConfig.DEFAULT_CHECKPOINTS;
+        if (checkpoints != null) {
+            try {
+                kind = BackfillConfig.Checkpoints.valueOf(checkpoints.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(o.field("checkpoints"), "\"" + abbreviate(checkpoints)
+                        + "\" is not a checkpoint store (use file or supabase)");
+            }
+        }
+        if (kind == BackfillConfig.Checkpoints.SUPABASE && o.node.hasNonNull("checkpoint_file")) {
+            throw new ConfigException(o.field("checkpoint_file"), "not used with checkpoints: supabase (checkpoints"
+                    + " go to the table <supabase.table>_checkpoints): remove one of the two");
+        }
+        Path lock = lockDir == null ? null : (baseDir == null ? Path.of(lockDir) : baseDir.resolve(lockDir)).normalize();
+        return new BackfillConfig.Schedule(lock, baseDir, kind);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.examples.cli;
 
 import io.github.bisonbackfill.bison.BisonClient;
+import io.github.bisonbackfill.bison.SessionLock;
 import io.github.bisonbackfill.core.BackfillOrchestrator;
 import io.github.bisonbackfill.core.BackfillPlan;
 import io.github.bisonbackfill.core.CheckpointStore;
@@ -111,6 +112,8 @@ final class Wiring implements AutoCloseable {
             if (inst.maxConcurrentRequests() != null) {
                 b.maxConcurrentRequests(inst.maxConcurrentRequests());
             }
+            // Cross-process session lock (run.lock_dir): overlapping runs on this host never switch under each other.
+            b.sessionLock(SessionLock.fileLock(config.lockDir()));
             boolean needSuperAdmin = superAdminRequired;
             for (BackfillConfig.Client c : e.getValue()) {
                 if (c.apiKeyEnv() == null) {
@@ -142,7 +145,9 @@ final class Wiring implements AutoCloseable {
                 .table(config.supabase().table())
                 .clientsPerBatch(run.clientsPerBatch()).parallelScans(run.parallelScans())
                 .delayBetweenClients(run.delayBetweenClients()).delayBetweenBatches(run.delayBetweenBatches());
-        if (run.checkpointFile() != null) {
+        if (config.schedule().checkpoints() == BackfillConfig.Checkpoints.SUPABASE) {
+            b.checkpointStore(CheckpointStore.supabase(writer(), config.supabase().table()));
+        } else if (run.checkpointFile() != null) {
             b.checkpointStore(CheckpointStore.file(run.checkpointFile()));
         }
         if (listener != null) {
