@@ -20,9 +20,12 @@ import java.util.function.Consumer;
 
 /**
  * The {@code bison-backfill} command line: {@code demo}, {@code backfill}, {@code verify},
- * {@code kpi}, {@code mint-keys}, {@code webhook-server}, {@code schema}. Every command except
- * {@code demo} and {@code schema} reads one config file ({@code --config FILE}, JSON or YAML, see
- * {@link ConfigLoader}) and takes secrets from environment variables named there.
+ * {@code kpi}, {@code mint-keys}, {@code webhook-server}, {@code schema}, {@code generate-completion}.
+ * Every command except {@code demo} and {@code schema} reads one config file ({@code --config FILE},
+ * else {@value #CONFIG_ENV}, else {@value #DEFAULT_CONFIG_FILE}; JSON or YAML, see
+ * {@link ConfigLoader}) and takes secrets from environment variables named there. Results go to
+ * standard output ({@code --json}: one document, see {@code JsonOutput}), progress and logs to
+ * standard error.
  *
  * <pre>
  * java -jar examples/target/bison-backfill-examples.jar backfill --config backfill.yaml

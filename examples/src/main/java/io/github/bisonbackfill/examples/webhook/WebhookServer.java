@@ -238,12 +238,14 @@ public final class WebhookServer implements AutoCloseable {
     private void answer(HttpExchange ex, int status, String outcome, String reason, WebhookOutcome o) throws IOException {
         byte[] json = ("{\"outcome\":" + jsonString(outcome) + ",\"reason\":" + jsonString(reason) + "}")
                 .getBytes(StandardCharsets.UTF_8);
+        // Logged before answering: once the sender has the answer, the line is written (tests and operators
+        // reading the log right after a delivery see it).
+        log(ex.getRequestMethod(), status, outcome, o);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.sendResponseHeaders(status, json.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(json);
         }
-        log(ex.getRequestMethod(), status, outcome, o);
     }
 
     private static void log(String method, int status, String outcome, WebhookOutcome o) {

@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.examples.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Against the simulator and the real PostgREST.
  */
 class CliUnattendedTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Standard output must be one JSON document and nothing else (trailing text fails too). */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static LocalSupabase db;
     static BisonSimulator sim;
     static SupabaseWriter reader;

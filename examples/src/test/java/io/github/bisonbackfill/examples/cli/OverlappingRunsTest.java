@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.examples.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
@@ -40,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of one run fell inside the other's fence.
  */
 class OverlappingRunsTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Standard output must be one JSON document and nothing else (trailing text fails too). */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final List<Long> RUN_A = List.of(101L, 102L, 103L);
     static final List<Long> RUN_B = List.of(201L, 202L, 203L);
     static LocalSupabase db;
