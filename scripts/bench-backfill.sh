@@ -21,8 +21,8 @@ trap 'rm -f "$cp_file"' EXIT
 
 if [ "$mode" = "dedup" ]; then
   shift || true
-  # The jmh profile adds JMH (benchmark only) and compiles examples/src/jmh/java.
-  mvn -B -ntp -q -Pjmh -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
+  # The benchmark profile adds JMH and the JDBC driver (benchmarks only) and compiles examples/src/jmh/java.
+  mvn -B -ntp -q -Pbenchmark -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
   java -cp "examples/target/classes:$(cat "$cp_file")" org.openjdk.jmh.Main DedupBenchmark "$@"
   echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
@@ -33,7 +33,7 @@ local_supabase_up
 trap 'rm -f "$cp_file"; local_supabase_down' EXIT
 
 # One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.
-mvn -B -ntp -q -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
+mvn -B -ntp -q -Pbenchmark -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
 run() { java -cp "examples/target/classes:$(cat "$cp_file")" io.github.bisonbackfill.examples.bench.BackfillBenchmark "$@"; }
 
 table=bench_client_leads

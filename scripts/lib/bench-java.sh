@@ -13,7 +13,7 @@ run_bench() {
   trap 'local_supabase_down' EXIT
   local cp_file; cp_file="$(mktemp)"
   # One reactor build (nothing installed into ~/.m2); examples is built last, so its classpath is what stays in the file.
-  mvn -B -ntp -q -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
+  mvn -B -ntp -q -Pbenchmark -pl examples -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file" >&2
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(uname -sr);" \
        "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   java -cp "examples/target/classes:$(cat "$cp_file")" "$main" "$@"

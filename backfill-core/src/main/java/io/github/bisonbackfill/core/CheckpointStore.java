@@ -75,4 +75,17 @@ public interface CheckpointStore {
     static CheckpointStore file(Path file) {
         return FileCheckpointStore.open(file);
     }
+
+    /**
+     * A store in the Supabase project itself, for runners without a persistent disk: the table
+     * {@code <leadsTable>_checkpoints} created by the schema script (see {@link SupabaseCheckpointStore}).
+     *
+     * @param writer     the writer of the leads table (not closed by the store)
+     * @param leadsTable the leads table, e.g. {@value ClientLeadsSchema#TABLE}
+     * @return the store
+     * @throws CheckpointException if the checkpoint table is missing or unreadable
+     */
+    static CheckpointStore supabase(io.github.bisonbackfill.supabase.SupabaseWriter writer, String leadsTable) {
+        return SupabaseCheckpointStore.open(writer, leadsTable);
+    }
 }

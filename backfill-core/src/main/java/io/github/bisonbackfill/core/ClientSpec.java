@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param name        the client's name, written as {@code workspace_name} (the second column of the
  *                    table's conflict key): keep it stable across runs. Unique within a plan
- * @param instance    the instance name, as registered with
- *                    {@link BackfillOrchestrator.Builder#instance(String, io.github.bisonbackfill.bison.BisonClient, String)}
+ * @param instance    the instance name: the {@code instanceName} of a client registered with
+ *                    {@link BackfillOrchestrator.Builder#instance(io.github.bisonbackfill.bison.BisonClient)}
  * @param workspaceId the workspace id within that instance
  */
 public record ClientSpec(String name, String instance, long workspaceId) {

@@ -10,7 +10,10 @@
 --      (bison_instance, bison_reply_id);
 --   5. retires the legacy unique (bison_reply_id) only when asked to (see step 5 below);
 --   6. installs the BEFORE UPDATE guard trigger (monotonic reply id + honest updated_at);
---   7. grants the table to service_role (if that role exists) and reloads PostgREST's schema cache.
+--   7. grants the table to service_role (if that role exists) and reloads PostgREST's schema cache;
+--   8. creates the small checkpoint table client_leads_checkpoints (one row per client and one for
+--      the current run), used by SupabaseCheckpointStore (the CLI's run.checkpoints: supabase) so
+--      that --resume and --since-last work on runners without a persistent disk.
 --
 -- Options (session settings, set before running the script):
 --   set bison_backfill.drop_legacy_reply_id_unique = 'on';   -- step 5
@@ -314,12 +317,36 @@ begin
   end if;
 end $$;
 
+-- 8. The checkpoint table (SupabaseCheckpointStore). The run entry has instance '', workspace_id 0
+--    and client_name ''; seq keeps the order in which clients were first recorded. New columns are
+--    only ever added, like the leads table's.
+do $$
+begin
+  if to_regclass('public.client_leads_checkpoints') is null then
+    create table public.client_leads_checkpoints (
+      instance            text        not null,
+      workspace_id        bigint      not null,
+      client_name         text        not null,
+      run_id              text        not null,
+      status              text,
+      rows_written        bigint      not null default 0,
+      high_water_reply_id bigint,
+      updated_at          timestamptz not null default now(),
+      seq                 bigserial,
+      primary key (instance, workspace_id, client_name)
+    );
+    alter table public.client_leads_checkpoints enable row level security;
+  end if;
+end $$;
+
 -- 7. Grants and PostgREST --------------------------------------------------------------------------
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'service_role') then
     grant usage on schema public to service_role;
     grant select, insert, update, delete on table public.client_leads to service_role;
+    grant select, insert, update, delete on table public.client_leads_checkpoints to service_role;
+    grant usage, select on sequence public.client_leads_checkpoints_seq_seq to service_role;
   else
     raise warning 'client_leads: role service_role does not exist; no grants given (PostgREST''s writer role needs select, insert, update)';
   end if;

@@ -41,7 +41,11 @@ public final class Lanes {
     private final Duration delayBetweenClients;
     private final Duration delayBetweenBatches;
 
-    /** A task per client. @param <R> result type */
+    /**
+     * A task per client.
+     *
+     * @param <R> result type
+     */
     @FunctionalInterface
     public interface Task<R> {
         /**

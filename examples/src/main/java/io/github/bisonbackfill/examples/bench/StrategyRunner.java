@@ -34,6 +34,7 @@ final class StrategyRunner {
     private final SupabaseWriter writer;
     private final String table;
     private final SeedProcedure.Settings seedSettings;
+    private final Consumer<String> truncate;
 
     /**
      * @param writer       where every strategy writes (library defaults; the seed slices its own batches of 100)
@@ -41,9 +42,18 @@ final class StrategyRunner {
      * @param seedSettings the seed's sleeps
      */
     StrategyRunner(SupabaseWriter writer, String table, SeedProcedure.Settings seedSettings) {
+        this(writer, table, seedSettings, BenchSupport::truncate);
+    }
+
+    /**
+     * @param truncate empties the table by name (the benchmark uses JDBC, from the {@code benchmark}
+     *                 profile; the test uses psql through its LocalSupabase, so the default build needs no driver)
+     */
+    StrategyRunner(SupabaseWriter writer, String table, SeedProcedure.Settings seedSettings, Consumer<String> truncate) {
         this.writer = writer;
         this.table = table;
         this.seedSettings = seedSettings;
+        this.truncate = truncate;
     }
 
     RunResult run(Strategy strategy, Workload workload) {
@@ -54,7 +64,7 @@ final class StrategyRunner {
      * @param beforeRun called with the fresh simulator before the clock starts (tests use it to script a race)
      */
     RunResult run(Strategy strategy, Workload workload, Consumer<BisonSimulator> beforeRun) {
-        BenchSupport.truncate(table);
+        truncate.accept(table);
         try (BisonSimulator sim = workload.start()) {
             SimulatedInstance main = sim.instance(Workload.INSTANCE);
             beforeRun.accept(sim);

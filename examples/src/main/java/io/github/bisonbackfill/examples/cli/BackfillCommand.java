@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code backfill}: copies all configured clients (or some) into the table, with live progress. */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
+        header = "Copies the configured clients' interested leads.",
         description = {"Copies the interested leads of all configured clients (or --client ones) into the table.",
                 "Exit 0 when every client completed, 1 when one failed (re-run with --resume), 2 on a config error."})
 final class BackfillCommand implements Callable<Integer> {
@@ -38,7 +39,7 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "read and deduplicate, but write nothing")
     boolean dryRun;
 
-    @Option(names = "--resume", description = "skip the clients completed in the last run (needs run.checkpoint_file)")
+    @Option(names = "--resume", description = "skip the clients completed in the last run (needs run.checkpoint_file or run.checkpoints: supabase)")
     boolean resume;
 
     @Option(names = "--force", description = "with run.key_store: replace a stored key that Email Bison rejects (401)"
@@ -48,8 +49,12 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON to FILE")
     Path reportFile;
 
+    @Option(names = "--json", description = "print the report as one JSON document on standard output (schemaVersion 1,"
+            + " camelCase keys; see docs/examples.md); the text summary then goes to standard error")
+    boolean json;
+
     @Option(names = "--since-last", description = {"catch-up: read each client's newest pages only, down to its high-water"
-            + " mark from the last completed run (needs run.checkpoint_file); a client without a mark, or whose pages are"
+            + " mark from the last completed run (needs run.checkpoint_file or run.checkpoints: supabase); a client without a mark, or whose pages are"
             + " not newest-first, is scanned fully and the report says so"})
     boolean sinceLast;
 
@@ -59,7 +64,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BackfillConfig cfg = config.load();
+        BackfillConfig cfg = config.load(cli);
         try (Wiring wiring = new Wiring(cfg, cli.env).replaceRejectedStoredKeys(force)) {
             List<BackfillConfig.Client> selected = selected(cli, wiring, cfg, clients);
             if (sinceLast && resume) {
@@ -72,17 +77,20 @@ final class BackfillCommand implements Callable<Integer> {
             if (catchUpMargin != null && catchUpMargin < 0) {
                 throw new CommandLine.ParameterException(cli.spec.commandLine(), "--catch-up-margin must not be negative");
             }
-            if (sinceLast && cfg.run().checkpointFile() == null) {
-                cli.err.println("warning: --since-last without run.checkpoint_file: no high-water marks are kept between"
-                        + " runs, so every client is scanned fully");
+            if (sinceLast && !cfg.durableCheckpoints()) {
+                cli.err.println("warning: --since-last without run.checkpoint_file or run.checkpoints: supabase: no high-water"
+                        + " marks are kept between runs, so every client is scanned fully");
             }
-            if (resume && cfg.run().checkpointFile() == null) {
-                cli.err.println("warning: --resume without run.checkpoint_file: checkpoints are in memory, nothing to resume");
+            if (resume && !cfg.durableCheckpoints()) {
+                cli.err.println("warning: --resume without run.checkpoint_file or run.checkpoints: supabase: checkpoints are"
+                        + " in memory, nothing to resume");
             }
+            PrintStream progress = TimestampedLines.wrap(cli.err, cli.clock);
             BackfillOrchestrator orchestrator = wiring.orchestrator(selected,
-                    ConsoleProgressRenderer.builder().out(cli.out).build());
+                    ConsoleProgressRenderer.builder().out(progress).build());
             BackfillReport report = orchestrator.run(Wiring.plan(selected), runOptions(selected));
-            printSummary(cli.out, report);
+            progress.flush();
+            printSummary(json ? cli.err : cli.out, report);
             if (reportFile != null) {
                 try {
                     Files.writeString(reportFile, report.toJson());
@@ -90,12 +98,16 @@ final class BackfillCommand implements Callable<Integer> {
                     throw new UncheckedIOException("cannot write the report to " + reportFile + ": " + e.getMessage(), e);
                 }
             }
+            int exit = report.succeeded() ? BisonBackfillCli.EXIT_OK : BisonBackfillCli.EXIT_FAILURES;
             if (!report.succeeded()) {
                 cli.err.println(report.count(io.github.bisonbackfill.core.ClientOutcome.FAILED) + " client(s) failed"
-                        + (cfg.run().checkpointFile() != null ? ": fix the cause and run again with --resume" : ""));
-                return BisonBackfillCli.EXIT_FAILURES;
+                        + (cfg.durableCheckpoints() ? ": fix the cause and run again with --resume" : ""));
             }
-            return BisonBackfillCli.EXIT_OK;
+            if (json) {
+                cli.out.print(JsonOutput.envelope("backfill", exit, report, cli.clock));
+                cli.out.flush();
+            }
+            return exit;
         }
     }
 

@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param supabase  the destination
  * @param run       run settings (defaults when the section is absent)
  * @param webhook   webhook settings (defaults when the section is absent)
+ * @param schedule  the scheduling settings of the {@code run} section: session lock directory and
+ *                  checkpoint store ({@code run.lock_dir}, {@code run.checkpoints})
  */
 public record BackfillConfig(List<Instance> instances, List<Client> clients, Supabase supabase, Run run,
-                             Webhook webhook) {
+                             Webhook webhook, Schedule schedule) {
     /** Default environment variable of the Supabase key: {@value}. */
     public static final String DEFAULT_SUPABASE_KEY_ENV = "SUPABASE_SERVICE_ROLE_KEY";
     /** Default environment variable of the webhook secret: {@value}. */
@@ -117,6 +119,56 @@ public record BackfillConfig(List<Instance> instances, List<Client> clients, Sup
                     BackfillOrchestrator.DEFAULT_DELAY_BETWEEN_CLIENTS, BackfillOrchestrator.DEFAULT_DELAY_BETWEEN_BATCHES,
                     DEFAULT_TIME_ZONE, null, null);
         }
+    }
+
+    /**
+     * The scheduling settings ({@code run.lock_dir}, {@code run.checkpoints}): what lets overlapping
+     * or ephemeral scheduled runs stay safe and resumable.
+     *
+     * @param lockDir     the directory of the cross-process session lock files
+     *                    ({@code SessionLock.fileLock}): {@code run.lock_dir} resolved against the config
+     *                    file's directory, or {@code null} for the default, see {@link BackfillConfig#lockDir()}
+     * @param configDir   the config file's directory (the last default of the lock directory)
+     * @param checkpoints where checkpoints are kept
+     */
+    public record Schedule(Path lockDir, Path configDir, Checkpoints checkpoints) {
+        /** The defaults: lock beside the checkpoint file (else the config file), checkpoints in the file. */
+        public static Schedule defaults(Path configDir) {
+            return new Schedule(null, configDir, DEFAULT_CHECKPOINTS);
+        }
+    }
+
+    /** Where checkpoints are kept ({@code run.checkpoints}). */
+    public enum Checkpoints {
+        /** {@code run.checkpoint_file} (in memory when it is not set): the default. */
+        FILE,
+        /** The Supabase project's {@code <table>_checkpoints} table (SupabaseCheckpointStore): for ephemeral runners. */
+        SUPABASE
+    }
+
+    /** Default of {@code run.checkpoints}: {@link Checkpoints#FILE}. */
+    public static final Checkpoints DEFAULT_CHECKPOINTS = Checkpoints.FILE;
+
+    /**
+     * The directory of the session lock files: {@code run.lock_dir}, else the checkpoint file's
+     * directory, else the config file's directory (else the working directory). On by default, so
+     * that two overlapping runs on one host with one super-admin key never switch under each other.
+     *
+     * @return the directory (created when first needed)
+     */
+    public Path lockDir() {
+        if (schedule.lockDir() != null) {
+            return schedule.lockDir();
+        }
+        if (run.checkpointFile() != null && run.checkpointFile().getParent() != null) {
+            return run.checkpointFile().getParent();
+        }
+        return schedule.configDir() != null ? schedule.configDir() : Path.of("").toAbsolutePath();
+    }
+
+    /** @return whether checkpoints outlive the process (a checkpoint file, or the Supabase table) */
+    public boolean durableCheckpoints() {
+        return schedule.checkpoints() == Checkpoints.SUPABASE || run.checkpointFile() != null;
     }
 
     /**

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * ({@code clients[3].workspace_id: missing}, {@code instances[0].base_url: not a URL},
  * {@code supabase.tabel: unknown field (known: ...)}). Unknown fields are rejected: in a config file a
  * typo would otherwise silently fall back to a default. Environment variables are not read here:
- * see {@link Secrets}. Stateless and thread-safe.
+ * they are read when the objects are built, by the variable names the file gives. Stateless and thread-safe.
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -153,7 +153,9 @@ public final class ConfigLoader {
         List<BackfillConfig.Instance> instances = instances(top.array("instances", true));
         List<BackfillConfig.Client> clients = clients(top.array("clients", true), instances);
         BackfillConfig.Supabase supabase = supabase(top.object("supabase", true));
-        BackfillConfig.Run run = run(top.object("run", false), baseDir);
+        Obj runSection = top.object("run", false);
+        BackfillConfig.Schedule schedule = schedule(runSection, baseDir);
+        BackfillConfig.Run run = run(runSection, baseDir);
         Obj hook = top.object("webhook", false);
         BackfillConfig.Webhook webhook = new BackfillConfig.Webhook(BackfillConfig.DEFAULT_WEBHOOK_SECRET_ENV);
         if (hook != null) {
@@ -162,7 +164,7 @@ public final class ConfigLoader {
             webhook = new BackfillConfig.Webhook(env == null ? BackfillConfig.DEFAULT_WEBHOOK_SECRET_ENV : env);
         }
         top.finish();
-        return new BackfillConfig(instances, clients, supabase, run, webhook);
+        return new BackfillConfig(instances, clients, supabase, run, webhook, schedule);
     }
 
     private static List<BackfillConfig.Instance> instances(List<Obj> items) {
@@ -280,6 +282,30 @@ public final class ConfigLoader {
     /** A path of the config, relative to the config file's directory. */
     private static Path resolve(Path baseDir, String path) {
         return (baseDir == null ? Path.of(path) : baseDir.resolve(path)).normalize();
+    }
+
+    /** {@code run.lock_dir} and {@code run.checkpoints}; the rest of the section is read by {@link #run}. */
+    private static BackfillConfig.Schedule schedule(Obj o, Path baseDir) {
+        if (o == null) {
+            return BackfillConfig.Schedule.defaults(baseDir);
+        }
+        String lockDir = o.string("lock_dir", false);
+        String checkpoints = o.string("checkpoints", false);
+        BackfillConfig.Checkpoints kind = BackfillConfig.DEFAULT_CHECKPOINTS;
+        if (checkpoints != null) {
+            try {
+                kind = BackfillConfig.Checkpoints.valueOf(checkpoints.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(o.field("checkpoints"), "\"" + abbreviate(checkpoints)
+                        + "\" is not a checkpoint store (use file or supabase)");
+            }
+        }
+        if (kind == BackfillConfig.Checkpoints.SUPABASE && o.node.hasNonNull("checkpoint_file")) {
+            throw new ConfigException(o.field("checkpoint_file"), "not used with checkpoints: supabase (checkpoints"
+                    + " go to the table <supabase.table>_checkpoints): remove one of the two");
+        }
+        Path lock = lockDir == null ? null : (baseDir == null ? Path.of(lockDir) : baseDir.resolve(lockDir)).normalize();
+        return new BackfillConfig.Schedule(lock, baseDir, kind);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code demo}: the one-command demo ({@link Demo}) against the Supabase REST named by the environment. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Runs the demo: the race, the backfill and the seed.",
         description = {"Runs the demo: an in-process Email Bison simulator (24 clients, 2 instances, the workspace race",
                 "switched on), the full backfill with live progress, the report, reconciliation and month-to-date counts,",
                 "and what the production seed's procedure writes on the same data. Needs SUPABASE_REST_URL (or",

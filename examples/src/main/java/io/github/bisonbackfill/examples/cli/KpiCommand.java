@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 
 /** {@code kpi}: per client, leads in the table, the month's (or month-to-date) counts, Email Bison's statistic. */
 @Command(name = "kpi", mixinStandardHelpOptions = true,
+        header = "Per client: leads in the table and the month's counts.",
         description = {"Per client: leads in the table, the month's counts (month to date for the current month)",
                 "in the table and in Email Bison, and Email Bison's own 'interested' statistic (it counts replies).",
                 "Printed as a table; --out DIR also writes kpi-YYYY-MM.csv and kpi-YYYY-MM.json.",
@@ -56,11 +58,15 @@ final class KpiCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "also write kpi-YYYY-MM.csv and kpi-YYYY-MM.json into DIR")
     Path outDir;
 
+    @Option(names = "--json", description = "print the KPIs as one JSON document on standard output (schemaVersion 1,"
+            + " camelCase keys; see docs/examples.md); the table then goes to standard error")
+    boolean jsonOutput;
+
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() {
-        BackfillConfig cfg = config.load();
+        BackfillConfig cfg = config.load(cli);
         ZoneId z = cfg.run().timeZone();
         if (zone != null) {
             try {
@@ -118,8 +124,9 @@ final class KpiCommand implements Callable<Integer> {
                 m.put("error", cb != null && cb.error() != null ? cb.error().message() : null);
                 json.add(m);
             }
-            cli.out.println("KPIs for " + label + " (" + z.getId() + ": " + window.start() + " .. " + window.end() + ")");
-            t.print(cli.out);
+            PrintStream text = jsonOutput ? cli.err : cli.out;
+            text.println("KPIs for " + label + " (" + z.getId() + ": " + window.start() + " .. " + window.end() + ")");
+            t.print(text);
             if (outDir != null) {
                 write(outDir, "kpi-" + ym + ".csv", t.toCsv());
                 try {
@@ -127,9 +134,15 @@ final class KpiCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                cli.out.println("written: " + outDir.resolve("kpi-" + ym + ".csv") + ", " + outDir.resolve("kpi-" + ym + ".json"));
+                text.println("written: " + outDir.resolve("kpi-" + ym + ".csv") + ", " + outDir.resolve("kpi-" + ym + ".json"));
             }
-            return allCounted ? BisonBackfillCli.EXIT_OK : BisonBackfillCli.EXIT_FAILURES;
+            int exit = allCounted ? BisonBackfillCli.EXIT_OK : BisonBackfillCli.EXIT_FAILURES;
+            if (jsonOutput) {
+                // The same rows as kpi-YYYY-MM.json, keys in camelCase like every --json document.
+                cli.out.print(JsonOutput.envelope("kpi", exit, Map.of("clients", json), cli.clock));
+                cli.out.flush();
+            }
+            return exit;
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
  * {@code bison-backfill mint-keys -c cfg.yaml > keys.env} captures only the keys.
  */
 @Command(name = "mint-keys", mixinStandardHelpOptions = true,
+        header = "Creates an api-user key per configured workspace.",
         description = {"Creates an api-user key for each configured client that has an api_key_env, using the",
                 "instance's super-admin key (no workspace switching), and prints 'export VAR=...' lines once:",
                 "store them (e.g. in your secret manager); later runs then read each workspace with its own key.",
@@ -46,7 +47,7 @@ final class MintKeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BackfillConfig cfg = config.load();
+        BackfillConfig cfg = config.load(cli);
         try (Wiring wiring = new Wiring(cfg, cli.env)) {
             List<BackfillConfig.Client> todo = new ArrayList<>();
             for (BackfillConfig.Client c : BackfillCommand.selected(cli, wiring, cfg, clients)) {

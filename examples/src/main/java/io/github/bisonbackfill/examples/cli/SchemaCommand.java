@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code schema}: prints the idempotent SQL script of the table, for psql or the Supabase SQL editor. */
 @Command(name = "schema", mixinStandardHelpOptions = true,
+        header = "Prints the table's idempotent SQL script.",
         description = {"Prints the table's idempotent SQL script (create or upgrade; safe to run again):",
                 "  bison-backfill schema | psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f -"})
 final class SchemaCommand implements Callable<Integer> {

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code webhook-server}: the {@link WebhookServer} for every configured client, until stopped. */
 @Command(name = "webhook-server", mixinStandardHelpOptions = true,
+        header = "Receives lead_interested webhooks into the table.",
         description = {"Receives Email Bison's lead_interested webhooks for the configured clients and writes the",
                 "same rows as the backfill. The secret comes from webhook.secret_env. Runs until Ctrl-C.",
                 "Plain HTTP on loopback by default: put a TLS reverse proxy in front."})
@@ -32,7 +33,7 @@ final class WebhookServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BackfillConfig cfg = config.load();
+        BackfillConfig cfg = config.load(cli);
         try (Wiring wiring = new Wiring(cfg, cli.env)) {
             String secret = Wiring.secret(cli.env, "webhook.secret_env", cfg.webhook().secretEnv(),
                     "the shared secret of the webhook URL, 16+ characters");

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.examples.cli;
 
 import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.BisonClient;
+import io.github.bisonbackfill.bison.SessionLock;
 import io.github.bisonbackfill.core.BackfillOrchestrator;
 import io.github.bisonbackfill.core.BackfillPlan;
 import io.github.bisonbackfill.core.CheckpointStore;
@@ -139,6 +140,8 @@ final class Wiring implements AutoCloseable {
             if (inst.maxConcurrentRequests() != null) {
                 b.maxConcurrentRequests(inst.maxConcurrentRequests());
             }
+            // Cross-process session lock (run.lock_dir): overlapping runs on this host never switch under each other.
+            b.sessionLock(SessionLock.fileLock(config.lockDir()));
             // A key store mints the keys it lacks with the super-admin key.
             boolean needSuperAdmin = superAdminRequired || config.run().keyStoreFile() != null;
             if (config.run().keyStoreFile() != null) {
@@ -174,7 +177,9 @@ final class Wiring implements AutoCloseable {
                 .table(config.supabase().table())
                 .clientsPerBatch(run.clientsPerBatch()).parallelScans(run.parallelScans())
                 .delayBetweenClients(run.delayBetweenClients()).delayBetweenBatches(run.delayBetweenBatches());
-        if (run.checkpointFile() != null) {
+        if (config.schedule().checkpoints() == BackfillConfig.Checkpoints.SUPABASE) {
+            b.checkpointStore(CheckpointStore.supabase(writer(), config.supabase().table()));
+        } else if (run.checkpointFile() != null) {
             b.checkpointStore(CheckpointStore.file(run.checkpointFile()));
         }
         if (listener != null) {

@@ -46,7 +46,7 @@ class BackfillBenchmarkTest {
         db.sql(ClientLeadsSchema.sql(table));
         db.reloadSchema(table + "(" + String.join(",", ClientLeadRow.COLUMNS) + ")");
         writer = db.writer().build();
-        runner = new StrategyRunner(writer, table, SeedProcedure.Settings.noSleeps());
+        runner = new StrategyRunner(writer, table, SeedProcedure.Settings.noSleeps(), t -> db.sql("truncate " + t));
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package io.github.bisonbackfill.examples.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -177,12 +178,62 @@ class ConfigErrorsTest {
     @Test
     void usageErrors_exitWith2() {
         assertThat(Cli.run(Map.of()).exit()).isEqualTo(2);
-        assertThat(Cli.run(Map.of(), "backfill").err()).contains("Missing required option: '--config=FILE'");
-        assertThat(Cli.run(Map.of(), "backfill").exit()).isEqualTo(2);
+        Cli.Result noConfig = Cli.run(Map.of(), cli -> cli.workingDir = dir, "backfill");
+        assertThat(noConfig.exit()).isEqualTo(2);
+        assertThat(noConfig.err()).contains("no config file: pass --config FILE, set BISON_BACKFILL_CONFIG, or create "
+                + dir.resolve("bison-backfill.yaml"));
         assertThat(Cli.run(Map.of(), "frobnicate").exit()).isEqualTo(2);
         Cli.Result r = Cli.run(Map.of(), "kpi", "-c", Cli.write(dir, "c.json", VALID).toString(), "--month", "2025-13");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--month: \"2025-13\" is not YYYY-MM");
+    }
+
+    @Test
+    void withoutConfigOption_theEnvironmentVariable_thenTheDefaultFileInTheWorkingDirectory_areRead() throws Exception {
+        // Both configs are valid but name an unset variable: the message tells which file was read.
+        String fromEnv = VALID.replace("SUPABASE_KEY", "KEY_OF_ENV_FILE");
+        Path envFile = Cli.write(dir, "from-env.json", fromEnv);
+        Files.writeString(dir.resolve(BisonBackfillCli.DEFAULT_CONFIG_FILE), VALID.replace("SUPABASE_KEY", "KEY_OF_DEFAULT_FILE"));
+
+        Cli.Result viaEnv = Cli.run(Map.of(BisonBackfillCli.CONFIG_ENV, envFile.toString()), cli -> cli.workingDir = dir, "verify");
+        assertThat(viaEnv.exit()).as(viaEnv.toString()).isEqualTo(2);
+        assertThat(viaEnv.err()).contains("KEY_OF_ENV_FILE");
+        // A relative path in the variable is resolved against the working directory.
+        Cli.Result relative = Cli.run(Map.of(BisonBackfillCli.CONFIG_ENV, "from-env.json"), cli -> cli.workingDir = dir, "verify");
+        assertThat(relative.err()).contains("KEY_OF_ENV_FILE");
+
+        Cli.Result viaDefault = Cli.run(Map.of(), cli -> cli.workingDir = dir, "verify");
+        assertThat(viaDefault.exit()).as(viaDefault.toString()).isEqualTo(2);
+        assertThat(viaDefault.err()).contains("KEY_OF_DEFAULT_FILE");
+
+        // --config wins over both.
+        Cli.Result explicit = Cli.run(Map.of(BisonBackfillCli.CONFIG_ENV, envFile.toString()), cli -> cli.workingDir = dir,
+                "verify", "--config", Cli.write(dir, "explicit.json", VALID).toString());
+        assertThat(explicit.err()).contains("environment variable SUPABASE_KEY is not set");
+    }
+
+    @Test
+    void scheduling_lockDirDefaultsBesideTheCheckpointFile_andCheckpointsNameTheirStore() {
+        BackfillConfig c = ConfigLoader.load(Cli.write(dir, "ok.json", VALID));
+        assertThat(c.lockDir()).isEqualTo(dir.toAbsolutePath().resolve("state"));
+        assertThat(c.schedule().checkpoints()).isEqualTo(BackfillConfig.Checkpoints.FILE);
+        assertThat(c.durableCheckpoints()).isTrue();
+
+        BackfillConfig noFile = ConfigLoader.load(Cli.write(dir, "nofile.json",
+                VALID.replace(", \"checkpoint_file\": \"state/checkpoint.json\"", "")));
+        assertThat(noFile.lockDir()).isEqualTo(dir.toAbsolutePath());
+        assertThat(noFile.durableCheckpoints()).isFalse();
+
+        BackfillConfig explicit = ConfigLoader.load(Cli.write(dir, "lock.json",
+                VALID.replace("\"checkpoint_file\": \"state/checkpoint.json\"", "\"lock_dir\": \"locks\", \"checkpoints\": \"supabase\"")));
+        assertThat(explicit.lockDir()).isEqualTo(dir.toAbsolutePath().resolve("locks"));
+        assertThat(explicit.schedule().checkpoints()).isEqualTo(BackfillConfig.Checkpoints.SUPABASE);
+        assertThat(explicit.durableCheckpoints()).isTrue();
+
+        assertThat(error(VALID.replace("\"time_zone\"", "\"checkpoints\": \"s3\", \"time_zone\"")))
+                .isEqualTo("run.checkpoints: \"s3\" is not a checkpoint store (use file or supabase)");
+        assertThat(error(VALID.replace("\"time_zone\"", "\"checkpoints\": \"supabase\", \"time_zone\"")))
+                .startsWith("run.checkpoint_file: not used with checkpoints: supabase");
     }
 
     @Test

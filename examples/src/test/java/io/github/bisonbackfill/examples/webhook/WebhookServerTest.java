@@ -197,6 +197,18 @@ class WebhookServerTest {
     }
 
     @Test
+    void healthz_is200WithoutASecret_andWritesNothing() throws Exception {
+        start(writer, 4096);
+        URI health = URI.create("http://127.0.0.1:" + server.port() + WebhookServer.HEALTH_PATH);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(health).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"status\":\"ok\"}");
+        // Only GET/HEAD: a delivery posted there is not a health check.
+        assertThat(post(health, delivery(), Map.of()).statusCode()).isEqualTo(404);
+        assertThat(rows()).isEmpty();
+    }
+
+    @Test
     void builderAndWorkspacesFile_failClearly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> WebhookServer.builder().start()).isInstanceOf(IllegalStateException.class)
                 .hasMessage("handler is required");
