@@ -81,28 +81,4 @@ public final class TextTable {
         }
         return b.toString();
     }
-
-    /** @return the table as CSV (RFC 4180 quoting), header first */
-    public String toCsv() {
-        StringBuilder b = new StringBuilder();
-        b.append(csvLine(header));
-        rows.forEach(r -> b.append(csvLine(r)));
-        return b.toString();
-    }
-
-    private static String csvLine(List<String> cells) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            if (i > 0) {
-                b.append(',');
-            }
-            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
-                b.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append("\r\n").toString();
-    }
 }
