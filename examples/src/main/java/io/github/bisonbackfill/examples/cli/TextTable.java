@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A plain-text table for the console: columns padded to their widest cell, numbers right-aligned,
- * and the same rows as CSV. Not thread-safe.
+ * A plain-text table for the console: columns padded to their widest cell, numbers right-aligned.
+ * Not thread-safe. (Files are written by their own types: KPI CSV by {@code KpiReport}.)
  */
 public final class TextTable {
     private final List<String> header;

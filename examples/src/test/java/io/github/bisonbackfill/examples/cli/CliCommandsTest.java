@@ -148,19 +148,18 @@ class CliCommandsTest {
         assertThat(k.exit()).as(k.toString()).isZero();
         String month = YearMonth.now(ZoneOffset.UTC).toString();
         String csv = Files.readString(dir.resolve("kpi/kpi-" + month + ".csv"));
-        assertThat(csv).startsWith("client,instance,leads in table,rows " + month + " to date,");
-        assertThat(csv).contains("\"Harbor Insurance, LLC\",alpha," + expected(sim.instance("alpha"), 101).size() + ",");
-        String json = Files.readString(dir.resolve("kpi/kpi-" + month + ".json"));
-        assertThat(json).contains("\"client\" : \"Zürich Dental\"")
-                .contains("\"leads_in_table\" : " + expected(sim.instance("beta"), 102).size());
+        assertThat(csv).startsWith(String.join(",", io.github.bisonbackfill.core.KpiReport.CSV_HEADERS) + "\r\n");
+        assertThat(csv).contains(",alpha,101,\"Harbor Insurance, LLC\"," + expected(sim.instance("alpha"), 101).size() + ",");
+        io.github.bisonbackfill.core.KpiReport kpi = io.github.bisonbackfill.core.KpiReport.fromJson(
+                Files.readString(dir.resolve("kpi/kpi-" + month + ".json")));
+        assertThat(kpi.rows()).hasSize(4);
+        assertThat(kpi.rows()).filteredOn(row -> row.client().equals("Zürich Dental")).singleElement()
+                .satisfies(row -> assertThat(row.leads()).isEqualTo(expected(sim.instance("beta"), 102).size()));
         // Month-to-date rows in the table equal Email Bison's unique leads of the month (same rule).
-        Matcher m = Pattern.compile("\"rows_in_window\" : (\\d+),\\s+\"bison_unique_leads_in_window\" : (\\d+)").matcher(json);
-        int seen = 0;
-        while (m.find()) {
-            assertThat(m.group(1)).isEqualTo(m.group(2));
-            seen++;
-        }
-        assertThat(seen).isEqualTo(4);
+        assertThat(kpi.rows()).allSatisfy(row -> {
+            assertThat(row.rowsInWindow()).isNotNull();
+            assertThat(row.rowsInWindow()).isEqualTo(row.ebUniqueLeads());
+        });
 
         db.sql("delete from " + table + " where ctid in (select ctid from " + table
                 + " where workspace_name = 'Café Ñandú' limit 2)");
@@ -330,5 +329,107 @@ class CliCommandsTest {
         db.dropTable(t);
         assertThat(Cli.run(Map.of(), "schema", "--table", "Bad-Name").exit()).isEqualTo(2);
         assertThat(List.of(Cli.run(Map.of(), "schema").out())).allMatch(s -> s.equals(ClientLeadsSchema.sql()));
+    }
+
+    /** Rows in the window per client of a KPI report, clients with 0 left out (the view has no row for them). */
+    static Map<String, Long> nonZeroRowsInWindow(io.github.bisonbackfill.core.KpiReport kpi) {
+        Map<String, Long> out = new TreeMap<>();
+        kpi.rows().forEach(r -> {
+            assertThat(r.rowsInWindow()).as(r.client()).isNotNull();
+            if (r.rowsInWindow() > 0) {
+                out.put(r.client(), r.rowsInWindow());
+            }
+        });
+        return out;
+    }
+
+    /** {@code name=count} lines of psql into a map. */
+    static Map<String, Long> pairs(String psqlOutput) {
+        Map<String, Long> out = new TreeMap<>();
+        for (String line : psqlOutput.split("\n")) {
+            if (!line.isBlank()) {
+                out.put(line.substring(0, line.lastIndexOf('=')), Long.parseLong(line.substring(line.lastIndexOf('=') + 1)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void kpi_twoMonthsStackUnderOneHeader_jsonAndCsvHoldTheSameRows_theViewCountsTheSame_andSaveAppends() throws Exception {
+        String table = table();
+        Path cfg = config(table, "");
+        Map<String, String> env = env();
+        assertThat(Cli.run(env, "backfill", "-c", cfg.toString()).exit()).isZero();
+        String zone = "America/Los_Angeles";
+        YearMonth m1 = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        YearMonth m2 = m1.minusMonths(1);
+        Path out = dir.resolve("kpi");
+        for (YearMonth m : List.of(m2, m1)) {
+            Cli.Result k = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m.toString(), "--zone", zone, "--out", out.toString());
+            assertThat(k.exit()).as(k.toString()).isZero();
+        }
+        String csv2 = Files.readString(out.resolve("kpi-" + m2 + ".csv"));
+        String csv1 = Files.readString(out.resolve("kpi-" + m1 + ".csv"));
+        var json2 = io.github.bisonbackfill.core.KpiReport.fromJson(Files.readString(out.resolve("kpi-" + m2 + ".json")));
+        var json1 = io.github.bisonbackfill.core.KpiReport.fromJson(Files.readString(out.resolve("kpi-" + m1 + ".json")));
+        // Same header whatever the month; the second file without its header stacks under the first.
+        String header = String.join(",", io.github.bisonbackfill.core.KpiReport.CSV_HEADERS) + "\r\n";
+        assertThat(csv2).startsWith(header);
+        assertThat(csv1).startsWith(header);
+        var stacked = io.github.bisonbackfill.core.KpiReport.fromCsv(csv2 + csv1.substring(header.length()));
+        List<io.github.bisonbackfill.core.KpiRow> both = new java.util.ArrayList<>(json2.rows());
+        both.addAll(json1.rows());
+        assertThat(stacked.rows()).hasSize(8).isEqualTo(both);
+        // The CSV and the JSON of one month hold the same rows.
+        assertThat(io.github.bisonbackfill.core.KpiReport.fromCsv(csv1).rows()).isEqualTo(json1.rows());
+        assertThat(json1.rows()).allSatisfy(r -> {
+            assertThat(r.month()).isEqualTo(m1);
+            assertThat(r.zone().getId()).isEqualTo(zone);
+            assertThat(r.error()).isNull();
+        });
+        Map<String, Long> kpiCounts = nonZeroRowsInWindow(json1);
+        assertThat(kpiCounts).as("the simulated replies cover " + m1).isNotEmpty();
+
+        // The shipped function, in SQL and through PostgREST, counts what kpi counted for that zone and month.
+        assertThat(pairs(db.sql("select workspace_name || '=' || leads from " + table + "_monthly('" + zone
+                + "') where month = '" + m1 + "'"))).isEqualTo(kpiCounts);
+        HttpResponse<String> rpc = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            rpc = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(db.restUrl() + "/rpc/" + table
+                            + "_monthly?zone=" + java.net.URLEncoder.encode(zone, StandardCharsets.UTF_8) + "&month=eq." + m1))
+                    .header("apikey", db.serviceRoleKey()).header("Authorization", "Bearer " + db.serviceRoleKey())
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (rpc.statusCode() != 404) {
+                break;
+            }
+            Thread.sleep(100); // PostgREST's schema cache is reloaded asynchronously after the script
+        }
+        assertThat(rpc.statusCode()).as(rpc.body()).isEqualTo(200);
+        Map<String, Long> viaRest = new TreeMap<>();
+        for (var node : new com.fasterxml.jackson.databind.ObjectMapper().readTree(rpc.body())) {
+            viaRest.put(node.get("workspace_name").asText(), node.get("leads").asLong());
+        }
+        assertThat(viaRest).isEqualTo(kpiCounts);
+
+        // The UTC view against kpi --json in UTC (standard output holds the JSON envelope alone).
+        Cli.Result utc = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m1.toString(), "--zone", "UTC", "--json");
+        assertThat(utc.exit()).as(utc.toString()).isZero();
+        assertThat(utc.out()).startsWith("{").contains("\"schemaVersion\" : 1");
+        var utcKpi = io.github.bisonbackfill.core.KpiReport.fromJson(utc.out());
+        assertThat(pairs(db.sql("select workspace_name || '=' || leads from " + table + "_monthly_utc where month = '"
+                + m1 + "'"))).isEqualTo(nonZeroRowsInWindow(utcKpi));
+
+        // --save appends one row per client to client_kpi_runs, under one kpi_run_id.
+        db.reloadSchema(ClientLeadsSchema.KPI_RUNS_TABLE);
+        Cli.Result saved = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m1.toString(), "--zone", zone, "--save");
+        assertThat(saved.exit()).as(saved.toString()).isZero();
+        Matcher id = Pattern.compile("kpi_run_id ([0-9a-f-]{36})").matcher(saved.out());
+        assertThat(id.find()).as(saved.out()).isTrue();
+        Map<String, Long> stored = pairs(db.sql("select client || '=' || rows_in_window from "
+                + ClientLeadsSchema.KPI_RUNS_TABLE + " where kpi_run_id = '" + id.group(1) + "' and rows_in_window > 0"));
+        assertThat(stored).isEqualTo(kpiCounts);
+        assertThat(db.sql("select count(*) || ' ' || count(distinct client) || ' ' || min(month) || ' ' || min(zone) from "
+                + ClientLeadsSchema.KPI_RUNS_TABLE + " where kpi_run_id = '" + id.group(1) + "'"))
+                .isEqualTo("4 4 " + m1 + " " + zone);
     }
 }
