@@ -432,4 +432,84 @@ class CliCommandsTest {
                 + ClientLeadsSchema.KPI_RUNS_TABLE + " where kpi_run_id = '" + id.group(1) + "'"))
                 .isEqualTo("4 4 " + m1 + " " + zone);
     }
+
+    @Test
+    void kpiHtml_inHeadlessChromium_oneCurrentBarPerClient_theMismatchHighlighted_sortable_noConsoleError() throws Exception {
+        String table = table();
+        Path cfg = config(table, "");
+        Map<String, String> env = env();
+        Path runPage = dir.resolve("run.html");
+        assertThat(Cli.run(env, "backfill", "-c", cfg.toString(), "--html", runPage.toString()).exit()).isZero();
+        YearMonth m1 = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        // Café Ñandú loses one row of that month: the table no longer matches Email Bison's unique leads.
+        db.sql("delete from " + table + " where ctid in (select ctid from " + table + " where workspace_name = 'Café Ñandú'"
+                + " and date_received >= '" + m1.atDay(1) + "T00:00:00Z' and date_received < '" + m1.plusMonths(1).atDay(1)
+                + "T00:00:00Z' limit 1)");
+        Path page = dir.resolve("kpi.html");
+        Cli.Result k = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m1.toString(), "--zone", "UTC", "--html",
+                page.toString(), "--history", "3");
+        assertThat(k.exit()).as(k.toString()).isZero();
+        String html = Files.readString(page);
+        // Self-contained: nothing is loaded from anywhere.
+        assertThat(html).doesNotContainPattern("(?i)(src|href)\\s*=").doesNotContain("http://").doesNotContain("https://")
+                .contains("<svg").contains("UTC");
+
+        Path screenshots = Path.of("target", "screenshots");
+        Files.createDirectories(screenshots);
+        org.openqa.selenium.chrome.ChromeDriver browser = io.github.bisonbackfill.examples.report.HeadlessChromium.start(
+                dir.resolve("chromium-profile"));
+        try {
+            browser.get(page.toUri().toString());
+            var clients = browser.findElements(org.openqa.selenium.By.cssSelector("tr.client"));
+            var current = browser.findElements(org.openqa.selenium.By.cssSelector("rect.bar-current"));
+            var previous = browser.findElements(org.openqa.selenium.By.cssSelector("rect.bar-previous"));
+            assertThat(clients).hasSize(4);
+            assertThat(current).hasSize(clients.size());
+            assertThat(previous).hasSize(3 * clients.size());
+            assertThat(current).allSatisfy(bar -> assertThat(bar.getRect().getHeight()).isPositive());
+            // The mismatch: exactly Café Ñandú's row, highlighted red with its flag.
+            var mismatched = browser.findElements(org.openqa.selenium.By.cssSelector("tr.mismatch"));
+            assertThat(mismatched).singleElement().satisfies(row -> {
+                assertThat(row.getAttribute("data-client")).isEqualTo("Café Ñandú");
+                assertThat(row.getCssValue("background-color")).isEqualTo("rgba(255, 245, 245, 1)");
+                assertThat(row.getText()).contains("MISMATCH -1");
+                assertThat(row.findElement(org.openqa.selenium.By.cssSelector("rect.bar-current")).getCssValue("fill"))
+                        .isEqualTo("rgb(229, 62, 62)");
+            });
+            assertThat(clients.get(0).getCssValue("background-color")).isNotEqualTo("rgba(255, 245, 245, 1)");
+            // Sorting by count, then by client.
+            browser.findElement(org.openqa.selenium.By.xpath("//th[text()='Rows in window']")).click();
+            List<Long> counts = browser.findElements(org.openqa.selenium.By.cssSelector("tr.client td:nth-child(3)")).stream()
+                    .map(td -> Long.parseLong(td.getText())).toList();
+            assertThat(counts).isSorted().hasSize(4);
+            browser.findElement(org.openqa.selenium.By.xpath("//th[text()='Client']")).click();
+            List<String> names = browser.findElements(org.openqa.selenium.By.cssSelector("tr.client td:nth-child(1)"))
+                    .stream().map(org.openqa.selenium.WebElement::getText).toList();
+            assertThat(names).containsExactly("Café Ñandú", "Harbor Insurance, LLC", "O'Brien & Sons, LLC", "Zürich Dental");
+            Object resources = browser.executeScript("return performance.getEntriesByType('resource').length");
+            assertThat(((Number) resources).longValue()).as("resources fetched by the page").isZero();
+            Files.write(screenshots.resolve("kpi-report.png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            var severe = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).toList();
+            assertThat(severe).as("browser console of the KPI page").isEmpty();
+
+            // The run summary of backfill --html renders too: one row per client, all completed.
+            browser.get(runPage.toUri().toString());
+            assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("tr.client"))).hasSize(4);
+            assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("td.outcome")))
+                    .allSatisfy(td -> assertThat(td.getText()).startsWith("COMPLETED"));
+            Files.write(screenshots.resolve("run-report.png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).toList())
+                    .as("browser console of the run page").isEmpty();
+
+            // The console check can fail: an error the page logs is seen.
+            browser.executeScript("console.error('probe from the test')");
+            assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+                    .anySatisfy(e -> assertThat(e.getMessage()).contains("probe from the test"));
+        } finally {
+            browser.quit();
+        }
+        assertThat(screenshots.resolve("kpi-report.png")).isNotEmptyFile();
+    }
 }
