@@ -1,11 +1,13 @@
 package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.SessionLock;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The validated, immutable settings of one client, as handed over by {@code BisonClient.Builder}.
@@ -29,13 +31,15 @@ import java.util.Map;
  * @param maxContextRecoveries re-switch-and-re-read rounds per operation
  * @param sessionLock          the session lock
  * @param clock                the clock for {@code Retry-After} dates
+ * @param httpClientCustomizer called with the HttpClient builder before it is built
  */
 public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> workspaceKeys, ApiKey superAdminKey,
                            Duration attemptTimeout, Duration callTimeout, int maxAttempts,
                            Duration retryBaseDelay, Duration retryMaxDelay, double requestsPerSecond,
                            int maxConcurrentRequests, Duration switchSettleDelay, int verificationAttempts,
                            Duration verificationInterval, int pageParallelism, int fenceGroupSize,
-                           int maxContextRecoveries, SessionLock sessionLock, Clock clock) {
+                           int maxContextRecoveries, SessionLock sessionLock, Clock clock,
+                           Consumer<HttpClientBuilder> httpClientCustomizer) {
     public ClientConfig {
         workspaceKeys = Map.copyOf(workspaceKeys);
     }
