@@ -43,6 +43,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 
 /**
  * Copies the interested leads of many clients (Email Bison workspaces on one or more instances) into
@@ -133,6 +135,22 @@ public final class BackfillOrchestrator {
      */
     public static final boolean DEFAULT_BISON_STATS = true;
 
+    /**
+     * Default rounds in which a run attempts its transiently failed clients again: 2. A client that
+     * failed for a transient cause (I/O, 5xx or 429 after the client's retries, a super-admin context
+     * that could not be proven) is attempted again after the others, up to this many times; a
+     * permanent cause (401/403, a missing workspace or table, a configuration error) is not. Under the
+     * production fault mix, one round was enough in every measured run (docs/benchmarks.md); the
+     * second covers an outage that outlasts the pause.
+     */
+    public static final int DEFAULT_CLIENT_RETRY_ROUNDS = 2;
+
+    /**
+     * Default pause before each retry round: 15 s, longer than a typical burst of 5xx or a person
+     * clicking through a few workspaces, short against a run of many clients.
+     */
+    public static final Duration DEFAULT_CLIENT_RETRY_PAUSE = Duration.ofSeconds(15);
+
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * Rows mapped and passed to one {@link SupabaseWriter#upsert} call: bounds a client's rows in
@@ -154,6 +172,8 @@ public final class BackfillOrchestrator {
     private final ClientLeadMapper mapper;
     private final boolean bisonStats;
     private final int writeChunkRows;
+    private final int clientRetryRounds;
+    private final Duration clientRetryPause;
 
     private record InstanceBinding(String name, BisonClient client, URI baseUrl) {
     }
@@ -172,6 +192,8 @@ public final class BackfillOrchestrator {
         this.mapper = ClientLeadMapper.builder().clock(b.clock).build();
         this.bisonStats = b.bisonStats;
         this.writeChunkRows = b.writeChunkRows;
+        this.clientRetryRounds = b.clientRetryRounds;
+        this.clientRetryPause = b.clientRetryPause;
     }
 
     /** A builder; {@link Builder#instance} (at least one) and {@link Builder#writer} are required. */
@@ -252,11 +274,12 @@ public final class BackfillOrchestrator {
                     clock.instant()));
         }
         toRun = largestFirst(toRun);
-        List<ClientReport> ran = lanes().run(toRun,
+        List<ClientReport> ran = withRetryRounds("backfill", toRun,
                 (client, index, lane) -> inMdc(runId, client,
                         () -> runClient(client, clients.indexOf(client) + 1, of, lane, runId, options)),
                 client -> new ClientReport(client.key(), null, ClientOutcome.NOT_RUN, null, null, null, null, null,
-                        Duration.ZERO, null));
+                        Duration.ZERO, null),
+                ClientReport::error, ClientReport::followedBy);
         List<ClientReport> reports = new ArrayList<>(of);
         for (ClientSpec c : clients) {
             ClientReport r = skipped.get(c);
@@ -543,7 +566,7 @@ public final class BackfillOrchestrator {
         Objects.requireNonNull(plan, "plan");
         validate(plan);
         Instant checkedAt = clock.instant();
-        List<ClientReconciliation> out = lanes().run(plan.clients(), (spec, index, lane) -> {
+        List<ClientReconciliation> out = withRetryRounds("reconciliation", plan.clients(), (spec, index, lane) -> {
             try {
                 ScanResult scan = scan(spec, lane, ScanOptions.builder(), false);
                 LeadDedupResult dedup = LeadDedup.apply(scan.replies());
@@ -563,7 +586,8 @@ public final class BackfillOrchestrator {
                 return new ClientReconciliation(spec.key(), null, null, ErrorInfo.from(e));
             }
         }, spec -> new ClientReconciliation(spec.key(), null, null,
-                new ErrorInfo(InterruptedException.class.getName(), "not reached: the check was interrupted")));
+                new ErrorInfo(InterruptedException.class.getName(), "not reached: the check was interrupted")),
+                ClientReconciliation::error, (earlier, later) -> later);
         return new ReconciliationReport(checkedAt, out);
     }
 
@@ -610,7 +634,7 @@ public final class BackfillOrchestrator {
             throw new IllegalArgumentException("billing needs at least one window");
         }
         validate(plan);
-        List<ClientBilling> out = lanes().run(plan.clients(), (spec, index, lane) -> {
+        List<ClientBilling> out = withRetryRounds("billing count", plan.clients(), (spec, index, lane) -> {
             try {
                 ScanResult scan = scan(spec, lane, ScanOptions.builder(), false);
                 LeadDedupResult dedup = LeadDedup.apply(scan.replies());
@@ -623,7 +647,8 @@ public final class BackfillOrchestrator {
                 return new ClientBilling(spec.key(), List.of(), ErrorInfo.from(e));
             }
         }, spec -> new ClientBilling(spec.key(), List.of(),
-                new ErrorInfo(InterruptedException.class.getName(), "not reached: the count was interrupted")));
+                new ErrorInfo(InterruptedException.class.getName(), "not reached: the count was interrupted")),
+                ClientBilling::error, (earlier, later) -> later);
         return new BillingReport(ws, out);
     }
 
@@ -669,7 +694,7 @@ public final class BackfillOrchestrator {
             Optional<Long> done = checkpoints.get(c.key()).filter(cp -> cp.status() == CheckpointStatus.COMPLETED)
                     .map(ClientCheckpoint::rowsWritten);
             rows.put(c, done.orElse(Long.MAX_VALUE));
-            if (done.isEmpty() && instances.get(c.instance()).client().keyModeFor(c.workspaceId()) == KeyMode.API_USER_KEY) {
+            if (done.isEmpty() && instances.get(c.instance()).client().keyModeFor(c.workspaceId()).isApiUserKey()) {
                 unknown.add(c);
             }
         }
@@ -703,6 +728,63 @@ public final class BackfillOrchestrator {
         List<ClientSpec> ordered = new ArrayList<>(clients);
         ordered.sort(Comparator.comparing(rows::get, Comparator.reverseOrder()));
         return ordered;
+    }
+
+    /**
+     * Runs the clients through the lanes, then, up to {@link Builder#clientRetryRounds} times and
+     * after {@link Builder#clientRetryPause}, again those whose result is a transient failure (after
+     * the others, so a contended session or an outage has had time to pass).
+     *
+     * @param what    what is being done, for the log
+     * @param clients the clients, in the order to start them
+     * @param task    one attempt of one client
+     * @param notRun  the result of a client the lanes did not reach
+     * @param failure the error of a result, or {@code null} when it succeeded
+     * @param merge   combines a client's earlier result with its result of a later attempt
+     * @return one result per client, in {@code clients} order
+     */
+    private <R> List<R> withRetryRounds(String what, List<ClientSpec> clients, Lanes.Task<R> task,
+                                        Function<ClientSpec, R> notRun, Function<R, ErrorInfo> failure,
+                                        BinaryOperator<R> merge) {
+        List<R> results = new ArrayList<>(lanes().run(clients, task, notRun));
+        for (int round = 1; round <= clientRetryRounds; round++) {
+            List<ClientSpec> again = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                ErrorInfo error = failure.apply(results.get(i));
+                if (error != null && error.transientFailure()) {
+                    again.add(clients.get(i));
+                }
+            }
+            if (again.isEmpty()) {
+                break;
+            }
+            LOG.info("{}: attempting {} client(s) again after a transient failure (round {}/{}, in {} s): {}", what,
+                    again.size(), round, clientRetryRounds, clientRetryPause.toSeconds(),
+                    again.stream().map(c -> c.key().toString()).toList());
+            if (!pause(clientRetryPause)) {
+                break;
+            }
+            List<R> retried = lanes().run(again, task, notRun);
+            for (int k = 0; k < again.size(); k++) {
+                int i = clients.indexOf(again.get(k));
+                results.set(i, merge.apply(results.get(i), retried.get(k)));
+            }
+        }
+        return results;
+    }
+
+    /** Sleeps; returns {@code false} (interrupt flag kept) when interrupted. */
+    private static boolean pause(Duration d) {
+        if (d.isZero()) {
+            return true;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Lanes lanes() {
@@ -753,6 +835,8 @@ public final class BackfillOrchestrator {
         private Clock clock = Clock.systemUTC();
         private boolean bisonStats = DEFAULT_BISON_STATS;
         private int writeChunkRows = DEFAULT_WRITE_CHUNK_ROWS;
+        private int clientRetryRounds = DEFAULT_CLIENT_RETRY_ROUNDS;
+        private Duration clientRetryPause = DEFAULT_CLIENT_RETRY_PAUSE;
 
         private Builder() {
         }
@@ -933,6 +1017,33 @@ public final class BackfillOrchestrator {
          */
         public Builder bisonStats(boolean fetch) {
             this.bisonStats = fetch;
+            return this;
+        }
+
+        /**
+         * Sets how many times a run (and {@link #reconcile}, {@link #billing}) attempts its clients that
+         * failed for a transient cause again, after the others; default
+         * {@link #DEFAULT_CLIENT_RETRY_ROUNDS}. 0 turns it off.
+         *
+         * @param rounds 0 or more
+         * @return this builder
+         */
+        public Builder clientRetryRounds(int rounds) {
+            if (rounds < 0) {
+                throw new IllegalArgumentException("clientRetryRounds must not be negative, got " + rounds);
+            }
+            this.clientRetryRounds = rounds;
+            return this;
+        }
+
+        /**
+         * Sets the pause before each retry round; default {@link #DEFAULT_CLIENT_RETRY_PAUSE}.
+         *
+         * @param pause zero or positive
+         * @return this builder
+         */
+        public Builder clientRetryPause(Duration pause) {
+            this.clientRetryPause = nonNegative(pause, "clientRetryPause");
             return this;
         }
 

@@ -1,6 +1,8 @@
 package io.github.bisonbackfill.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,10 +20,14 @@ import java.util.Objects;
  * @param billing        counts in the run's billing window, or {@code null}
  * @param duration       wall time spent on this client
  * @param error          the error for {@link ClientOutcome#FAILED}, else {@code null}
+ * @param attempts       attempts made in this run (1, more when a transient failure was retried)
+ * @param failedAttempts the error of every failed attempt, in order (the last one is {@code error}
+ *                       when the client failed); empty when the first attempt succeeded
  */
 public record ClientReport(ClientKey client, String workspaceName, ClientOutcome outcome, ScanStats scan,
                            DedupStats dedup, WriteStats write, Reconciliation reconciliation,
-                           BillingCounts billing, Duration duration, ErrorInfo error) {
+                           BillingCounts billing, Duration duration, ErrorInfo error, int attempts,
+                           List<ErrorInfo> failedAttempts) {
     /**
      * @throws NullPointerException     if {@code client}, {@code outcome} or {@code duration} is {@code null}
      * @throws IllegalArgumentException if {@code outcome} is FAILED without an error
@@ -33,6 +39,36 @@ public record ClientReport(ClientKey client, String workspaceName, ClientOutcome
         if (outcome == ClientOutcome.FAILED && error == null) {
             throw new IllegalArgumentException("a FAILED client report needs an error (" + client + ")");
         }
+        failedAttempts = failedAttempts == null ? List.of() : List.copyOf(failedAttempts);
+        attempts = Math.max(attempts, 1);
+    }
+
+    /**
+     * A report of one attempt (its error, if any, is its only failed attempt).
+     *
+     * @throws NullPointerException     if {@code client}, {@code outcome} or {@code duration} is {@code null}
+     * @throws IllegalArgumentException if {@code outcome} is FAILED without an error
+     */
+    public ClientReport(ClientKey client, String workspaceName, ClientOutcome outcome, ScanStats scan,
+                        DedupStats dedup, WriteStats write, Reconciliation reconciliation,
+                        BillingCounts billing, Duration duration, ErrorInfo error) {
+        this(client, workspaceName, outcome, scan, dedup, write, reconciliation, billing, duration, error, 1,
+                error == null ? List.of() : List.of(error));
+    }
+
+    /**
+     * This client's report after one more attempt in the same run: {@code next}'s result, with the
+     * attempts and failures of both, and the time spent on both.
+     *
+     * @param next the report of the later attempt
+     * @return the combined report
+     */
+    public ClientReport followedBy(ClientReport next) {
+        List<ErrorInfo> failures = new ArrayList<>(failedAttempts);
+        failures.addAll(next.failedAttempts());
+        return new ClientReport(client, next.workspaceName() != null ? next.workspaceName() : workspaceName,
+                next.outcome(), next.scan(), next.dedup(), next.write(), next.reconciliation(), next.billing(),
+                duration.plus(next.duration()), next.error(), attempts + next.attempts(), failures);
     }
 
     /** Rows acknowledged by Supabase, 0 when nothing was written. */

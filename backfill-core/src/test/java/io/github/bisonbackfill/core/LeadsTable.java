@@ -69,6 +69,7 @@ final class LeadsTable implements AutoCloseable {
         return BisonClient.builder().baseUrl(instance.baseUrl()).instanceName(instance.name())
                 .switchSettleDelay(settle).verificationAttempts(10).verificationInterval(Duration.ofMillis(50))
                 .retryBaseDelay(Duration.ofMillis(10)).retryMaxDelay(Duration.ofMillis(100))
+                .contextRecoveryBaseDelay(Duration.ofMillis(10)).contextRecoveryMaxDelay(Duration.ofMillis(100))
                 .requestsPerSecond(500).maxConcurrentRequests(8);
     }
 

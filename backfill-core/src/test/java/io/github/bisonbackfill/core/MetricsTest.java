@@ -131,6 +131,11 @@ class MetricsTest {
                 TAG_KEY_MODE, "super_admin_switching"))).isEqualTo(1);
         assertThat(count(registry, CLIENTS, tags(c).and(TAG_OUTCOME, "failed", TAG_KEY_MODE, "none"))).isEqualTo(1);
         assertThat(registry.get(CLIENT_DURATION).tags(tags(c).and(TAG_OUTCOME, "failed")).timer().count()).isEqualTo(1);
+        // A 401 is permanent: one attempt, failed, not retried.
+        assertThat(c.attempts()).isEqualTo(1);
+        assertThat(count(registry, FAILED_ATTEMPTS, tags(c))).isEqualTo(c.failedAttempts().size()).isEqualTo(1);
+        assertThat(count(registry, FAILED_ATTEMPTS, tags(a))).isZero();
+        assertThat(count(registry, FAILED_ATTEMPTS, tags(b))).isEqualTo(b.failedAttempts().size());
         // Exactly one clients series per client: outcomes are not double counted.
         assertThat(registry.get(CLIENTS).counters()).hasSize(3)
                 .allSatisfy(x -> assertThat(x.count()).isEqualTo(1));

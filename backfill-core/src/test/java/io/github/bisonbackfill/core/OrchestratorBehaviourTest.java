@@ -2,10 +2,13 @@ package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.bison.BisonAuthException;
 import io.github.bisonbackfill.bison.BisonClient;
+import io.github.bisonbackfill.bison.BisonServerException;
 import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
 import io.github.bisonbackfill.bison.simulator.Endpoint;
+import io.github.bisonbackfill.bison.simulator.Fault;
 import io.github.bisonbackfill.bison.simulator.RecordedRequest;
+import io.github.bisonbackfill.bison.simulator.RequestMatcher;
 import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +47,7 @@ class OrchestratorBehaviourTest {
         table = new LeadsTable();
         store = CheckpointStore.inMemory();
         BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
-                .checkpointStore(store).bisonStats(false);
+                .checkpointStore(store).bisonStats(false).clientRetryPause(Duration.ofMillis(10));
         for (SimulatedInstance instance : sim.instances()) {
             BisonClient.Builder b = LeadsTable.client(instance, Duration.ZERO);
             instance.workspaces().forEach(ws -> {
@@ -76,6 +79,48 @@ class OrchestratorBehaviourTest {
     }
 
     @Test
+    void aClientFailingFor5xxAfterItsRetries_isAttemptedAgainInTheSameRun_andTheReportShowsBothAttempts() {
+        ClientSpec victim = specs.get(7);
+        // Its page 2 (page 1 also sizes the client before the run) answers 500 to every retry of the
+        // first attempt (5 by default), then recovers.
+        sim.faults().failNext(RequestMatcher.repliesPage(2).onInstance(victim.instance())
+                .onWorkspace(victim.workspaceId()), BisonClient.DEFAULT_MAX_ATTEMPTS, Fault.status(500));
+
+        BackfillReport report = orchestrator.run(plan);
+
+        assertThat(report.succeeded()).as(report.toJson()).isTrue();
+        ClientReport c = report.clients().get(7);
+        assertThat(c.attempts()).isEqualTo(2);
+        assertThat(c.failedAttempts()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(BisonServerException.class.getName());
+            assertThat(e.message()).contains("HTTP 500 after 5 attempt(s)");
+            assertThat(e.transientFailure()).isTrue();
+        });
+        assertThat(c.error()).isNull();
+        assertThat(report.clients().stream().filter(r -> r != c).mapToInt(ClientReport::attempts).max().orElseThrow())
+                .isEqualTo(1);
+        specs.forEach(this::assertTableMatchesGroundTruth);
+        assertThat(store.get(victim.key())).get().extracting(ClientCheckpoint::status).isEqualTo(CheckpointStatus.COMPLETED);
+        assertThat(BackfillReport.fromJson(report.toJson()).clients().get(7).failedAttempts()).hasSize(1);
+    }
+
+    @Test
+    void aClientThatKeepsFailingTransiently_isAttemptedOncePerRetryRound_thenReportedWithEveryCause() {
+        ClientSpec victim = specs.get(2);
+        sim.faults().failAlways(RequestMatcher.endpoint(Endpoint.REPLIES).onInstance(victim.instance())
+                .onWorkspace(victim.workspaceId()), Fault.status(503));
+
+        BackfillReport report = orchestrator.run(plan);
+
+        ClientReport c = report.clients().get(2);
+        assertThat(c.outcome()).isEqualTo(ClientOutcome.FAILED);
+        assertThat(c.attempts()).isEqualTo(1 + BackfillOrchestrator.DEFAULT_CLIENT_RETRY_ROUNDS);
+        assertThat(c.failedAttempts()).hasSize(c.attempts()).allSatisfy(e -> assertThat(e.transientFailure()).isTrue());
+        assertThat(c.error()).isEqualTo(c.failedAttempts().get(c.attempts() - 1));
+        assertThat(report.count(ClientOutcome.FAILED)).isEqualTo(1);
+    }
+
+    @Test
     void revokedKey_failsThatClientOnly_theOthersComplete_andTheReportSaysWhyWithoutTheKey() {
         ClientSpec victim = specs.get(5);
         String key = keys.get(victim.instance() + "/" + victim.workspaceId());
@@ -88,6 +133,8 @@ class OrchestratorBehaviourTest {
         assertThat(failed.outcome()).isEqualTo(ClientOutcome.FAILED);
         assertThat(failed.error().type()).isEqualTo(BisonAuthException.class.getName());
         assertThat(failed.error().message()).contains("401");
+        assertThat(failed.error().transientFailure()).isFalse();
+        assertThat(failed.attempts()).as("a permanent cause is not attempted again").isEqualTo(1);
         assertThat(report.count(ClientOutcome.FAILED)).isEqualTo(1);
         assertThat(report.count(ClientOutcome.COMPLETED) + report.count(ClientOutcome.COMPLETED_WITH_REJECTS))
                 .isEqualTo(23);

@@ -1,7 +1,6 @@
 package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.bison.BisonClient;
-import io.github.bisonbackfill.bison.WorkspaceContextException;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
 import io.github.bisonbackfill.bison.simulator.Endpoint;
 import io.github.bisonbackfill.bison.simulator.Fault;
@@ -48,7 +47,8 @@ class OrchestratorHostileTest {
             sim.faults().failRandomly(RequestMatcher.endpoint(Endpoint.REPLIES), 0.03, Fault.status(502));
             List<BisonClient> clients = new ArrayList<>();
             List<ClientSpec> specs = new ArrayList<>();
-            BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name);
+            BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                    .clientRetryPause(Duration.ofMillis(100));
             List<ProgressEvent> events = new CopyOnWriteArrayList<>();
             builder.listener(new ProgressListener() {
                 @Override
@@ -71,18 +71,9 @@ class OrchestratorHostileTest {
             BackfillOrchestrator orchestrator = builder.build();
             BackfillPlan plan = BackfillPlan.of(specs);
 
+            // One run finishes every client: recoveries that make progress do not count, and a client that
+            // still fails for a transient cause is attempted again within the run.
             BackfillReport report = orchestrator.run(plan);
-            // A foreign switcher can defeat the bounded recoveries of a super-admin scan: such a client
-            // fails without writing, and resuming retries it (and only it).
-            for (int attempt = 0; attempt < 4 && !report.succeeded(); attempt++) {
-                for (ClientReport c : report.clients()) {
-                    if (c.outcome() == ClientOutcome.FAILED) {
-                        assertThat(c.error().type()).as(c.client() + ": " + c.error().message())
-                                .isEqualTo(WorkspaceContextException.class.getName());
-                    }
-                }
-                report = orchestrator.run(plan, RunOptions.builder().resume(true).build());
-            }
             assertThat(report.succeeded()).as(report.toJson()).isTrue();
 
             for (SimulatedInstance instance : sim.instances()) {
@@ -116,15 +107,11 @@ class OrchestratorHostileTest {
             assertThat(rec.mismatches()).as("reconciliation").isEmpty();
             assertThat(rec.clients()).hasSize(24).allSatisfy(c -> {
                 assertThat(c.reconciliation().supabaseRows()).isPositive();
-                // Informational: under this switcher a super-admin stat may be unprovable (null, warned),
-                // never another workspace's; when present it counts replies, so at least the leads.
-                if (c.reconciliation().bisonInterestedStat() != null) {
-                    assertThat(c.reconciliation().bisonInterestedStat())
-                            .isGreaterThanOrEqualTo(c.reconciliation().bisonDistinctEmails());
-                }
+                // Email Bison's stat counts replies, so at least the leads; every one is obtained and proven.
+                assertThat(c.reconciliation().bisonInterestedStat()).as(c.client().toString()).isNotNull();
+                assertThat(c.reconciliation().bisonInterestedStat())
+                        .isGreaterThanOrEqualTo(c.reconciliation().bisonDistinctEmails());
             });
-            assertThat(rec.clients().stream().filter(c -> c.reconciliation().bisonInterestedStat() != null).count())
-                    .as("stats obtained").isGreaterThanOrEqualTo(18);
 
             // Downstream edits, then a full re-run: nothing new, nothing changed, the edits survive.
             String someClient = specs.get(3).name();
@@ -132,12 +119,7 @@ class OrchestratorHostileTest {
                     + " where workspace_name = '" + someClient.replace("'", "''") + "'");
             Instant rerunStart = Instant.now();
             BackfillReport rerun = orchestrator.run(plan);
-            // A resumed attempt reports only the clients it ran: the rows acknowledged again are the sum.
             long again = rerun.totalRowsWritten();
-            for (int attempt = 0; attempt < 4 && !rerun.succeeded(); attempt++) {
-                rerun = orchestrator.run(plan, RunOptions.builder().resume(true).build());
-                again += rerun.totalRowsWritten();
-            }
             assertThat(rerun.succeeded()).as(rerun.toJson()).isTrue();
             assertThat(again).as("rows acknowledged again").isEqualTo(total);
             assertThat(table.count()).isEqualTo(total);

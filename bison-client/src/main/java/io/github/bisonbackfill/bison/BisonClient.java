@@ -98,8 +98,25 @@ public final class BisonClient implements AutoCloseable {
      * 12.5% of the page requests, while a violation discards at most 8 pages.
      */
     public static final int DEFAULT_FENCE_GROUP_SIZE = 8;
-    /** Default rounds of discard, switch again and re-read per operation before giving up: 3. */
-    public static final int DEFAULT_MAX_CONTEXT_RECOVERIES = 3;
+    /**
+     * Default recovery rounds <em>without progress</em> per operation before giving up: 6. A round
+     * is what happens between two violations (switch, verify, read, fence); one that proved at least
+     * one more fence group is progress and does not count. With the waits below, 6 rounds span about
+     * a minute of waiting (1 + 2 + 4 + 8 + 16 + 20 s, jittered, plus the re-switches), which outlasts a
+     * person clicking through a few workspaces in the web UI; measured in docs/benchmarks.md
+     * ("Finishing under production faults").
+     */
+    public static final int DEFAULT_MAX_CONTEXT_RECOVERIES = 6;
+    /**
+     * Default time an operation may go without proving a fence group before it gives up: 3 minutes.
+     * Bounds a workspace under a switcher that never pauses long enough for a proof (every 0.2-1.2 s),
+     * which the round count alone would bound only through its waits.
+     */
+    public static final Duration DEFAULT_CONTEXT_RECOVERY_BUDGET = Duration.ofMinutes(3);
+    /** Default first wait before a recovery that follows a round without progress: 1 s (then doubled, jittered). */
+    public static final Duration DEFAULT_CONTEXT_RECOVERY_BASE_DELAY = Duration.ofSeconds(1);
+    /** Default cap of the waits between recovery rounds without progress: 20 s. */
+    public static final Duration DEFAULT_CONTEXT_RECOVERY_MAX_DELAY = Duration.ofSeconds(20);
     /**
      * The User-Agent every request carries unless {@link Builder#httpClientCustomizer} sets another:
      * {@code bison-backfill/<version> (bison-client)}.
@@ -240,7 +257,9 @@ public final class BisonClient implements AutoCloseable {
     }
 
     /**
-     * Returns how this client reaches a workspace: its own key wins over the super-admin key.
+     * Returns how this client reaches a workspace: its own configured key wins, then a key of the
+     * {@linkplain Builder#keyStore key store} (stored, or minted on first use), then the super-admin
+     * key.
      *
      * @param workspaceId the workspace
      * @return the key mode
@@ -308,6 +327,11 @@ public final class BisonClient implements AutoCloseable {
         private int pageParallelism = DEFAULT_PAGE_PARALLELISM;
         private int fenceGroupSize = DEFAULT_FENCE_GROUP_SIZE;
         private int maxContextRecoveries = DEFAULT_MAX_CONTEXT_RECOVERIES;
+        private Duration contextRecoveryBudget = DEFAULT_CONTEXT_RECOVERY_BUDGET;
+        private Duration contextRecoveryBaseDelay = DEFAULT_CONTEXT_RECOVERY_BASE_DELAY;
+        private Duration contextRecoveryMaxDelay = DEFAULT_CONTEXT_RECOVERY_MAX_DELAY;
+        private ApiKeyStore keyStore;
+        private boolean replaceRejectedStoredKeys;
         private SessionLock sessionLock = SessionLock.inJvm();
         private Consumer<HttpClientBuilder> httpClientCustomizer = b -> { };
 
@@ -547,14 +571,90 @@ public final class BisonClient implements AutoCloseable {
         }
 
         /**
-         * Sets the rounds of discard, switch again and re-read per operation before failing with
-         * {@link WorkspaceContextException}. Default {@link #DEFAULT_MAX_CONTEXT_RECOVERIES}.
+         * Sets the recovery rounds without progress per operation before failing with
+         * {@link WorkspaceContextException}. After a violation the unproven data is discarded, the
+         * client switches again and re-reads; a round that proves at least one more fence group is
+         * progress and does not count (every group proven stays proven). Rounds that count are
+         * preceded by a jittered exponential wait ({@link #contextRecoveryBaseDelay},
+         * {@link #contextRecoveryMaxDelay}). Default {@link #DEFAULT_MAX_CONTEXT_RECOVERIES}.
          *
          * @param recoveries at least 0
          * @return this builder
          */
         public Builder maxContextRecoveries(int recoveries) {
             this.maxContextRecoveries = atLeast(recoveries, 0, "maxContextRecoveries");
+            return this;
+        }
+
+        /**
+         * Turns on per-workspace keys minted on demand (opt-in: it creates credentials in the
+         * customer's Email Bison account, and the Email Bison API has no endpoint to revoke them; a
+         * minted key lives until someone deletes it in the web UI). A workspace without a configured
+         * {@link #workspaceKey} is then read with its key from {@code store}; when the store has none,
+         * one is minted with the super-admin key ({@code POST .../api-tokens}, no switching), saved to
+         * the store <em>before</em> it is used, read back and verified like a configured key, and
+         * used from then on: later runs never switch for that workspace. At most one key per
+         * workspace per store, also across processes sharing a file store. Needs a super-admin key.
+         * A stored key that answers 401 fails the workspace with {@link BisonAuthException} unless
+         * {@link #replaceRejectedStoredKeys(boolean)} is on. Default: none (no minting).
+         *
+         * @param store the store, e.g. {@link ApiKeyStore#file(java.nio.file.Path)}; {@code null} turns it off
+         * @return this builder
+         */
+        public Builder keyStore(ApiKeyStore store) {
+            this.keyStore = store;
+            return this;
+        }
+
+        /**
+         * Sets whether a key from the {@linkplain #keyStore key store} that Email Bison answers with 401
+         * (deleted or revoked in the web UI) is replaced by a newly minted one (the CLI's
+         * {@code --force}). Default {@code false}: the workspace fails and the report says so, since
+         * minting creates one more credential in the customer's account.
+         *
+         * @param replace whether to replace
+         * @return this builder
+         */
+        public Builder replaceRejectedStoredKeys(boolean replace) {
+            this.replaceRejectedStoredKeys = replace;
+            return this;
+        }
+
+        /**
+         * Sets how long an operation may go without proving a fence group (counted from its start or
+         * its latest proof) before it fails with {@link WorkspaceContextException}. Default
+         * {@link #DEFAULT_CONTEXT_RECOVERY_BUDGET}.
+         *
+         * @param budget positive
+         * @return this builder
+         */
+        public Builder contextRecoveryBudget(Duration budget) {
+            this.contextRecoveryBudget = positive(budget, "contextRecoveryBudget");
+            return this;
+        }
+
+        /**
+         * Sets the first wait before a recovery round that follows a round without progress; each
+         * further such round doubles it (jittered: half fixed, half random), up to
+         * {@link #contextRecoveryMaxDelay}. Default {@link #DEFAULT_CONTEXT_RECOVERY_BASE_DELAY}.
+         *
+         * @param delay zero or positive
+         * @return this builder
+         */
+        public Builder contextRecoveryBaseDelay(Duration delay) {
+            this.contextRecoveryBaseDelay = nonNegative(delay, "contextRecoveryBaseDelay");
+            return this;
+        }
+
+        /**
+         * Sets the cap of the waits between recovery rounds without progress. Default
+         * {@link #DEFAULT_CONTEXT_RECOVERY_MAX_DELAY}.
+         *
+         * @param delay zero or positive
+         * @return this builder
+         */
+        public Builder contextRecoveryMaxDelay(Duration delay) {
+            this.contextRecoveryMaxDelay = nonNegative(delay, "contextRecoveryMaxDelay");
             return this;
         }
 
@@ -607,6 +707,9 @@ public final class BisonClient implements AutoCloseable {
                 throw new IllegalStateException("retryMaxDelay " + retryMaxDelay + " is below retryBaseDelay "
                         + retryBaseDelay);
             }
+            if (keyStore != null && superAdminKey == null) {
+                throw new IllegalStateException("a keyStore mints keys with the super-admin key: set superAdminKey too");
+            }
             URI uri = normalise(baseUrl, allowInsecureHttp);
             Map<Long, ApiKey> keys = new TreeMap<>();
             workspaceKeys.forEach((id, key) -> keys.put(id, new ApiKey(key, "workspaceKey(" + id + ")")));
@@ -614,7 +717,8 @@ public final class BisonClient implements AutoCloseable {
                     superAdminKey == null ? null : new ApiKey(superAdminKey, "superAdminKey"), attemptTimeout,
                     callTimeout, maxAttempts, retryBaseDelay, retryMaxDelay, requestsPerSecond, maxConcurrentRequests,
                     switchSettleDelay, verificationAttempts, verificationInterval, pageParallelism, fenceGroupSize,
-                    maxContextRecoveries, sessionLock, Clock.systemUTC(), httpClientCustomizer);
+                    maxContextRecoveries, contextRecoveryBudget, contextRecoveryBaseDelay, contextRecoveryMaxDelay,
+                    keyStore, replaceRejectedStoredKeys, sessionLock, Clock.systemUTC(), httpClientCustomizer);
             return new BisonClient(config);
         }
 

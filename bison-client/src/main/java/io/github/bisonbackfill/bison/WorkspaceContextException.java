@@ -14,6 +14,19 @@ public class WorkspaceContextException extends BisonException {
     private final String workspaceName;
     private final String observed;
     private final String likelyCause;
+    private final boolean retryable;
+
+    /**
+     * Creates an exception that a later attempt would meet again (not {@link #retryable()}).
+     *
+     * @param workspaceId   the workspace asked for
+     * @param workspaceName its name if known, else {@code null}
+     * @param observed      what the client saw instead (e.g. "current workspace is 12 (Acme)")
+     * @param likelyCause   the likely cause and what to do
+     */
+    public WorkspaceContextException(long workspaceId, String workspaceName, String observed, String likelyCause) {
+        this(workspaceId, workspaceName, observed, likelyCause, false);
+    }
 
     /**
      * Creates an exception; the message is composed from the parts.
@@ -22,14 +35,28 @@ public class WorkspaceContextException extends BisonException {
      * @param workspaceName its name if known, else {@code null}
      * @param observed      what the client saw instead (e.g. "current workspace is 12 (Acme)")
      * @param likelyCause   the likely cause and what to do
+     * @param retryable     whether a later attempt may succeed (the context could not be proven under a
+     *                      super-admin key, e.g. while another actor switched the user), as opposed to
+     *                      a per-workspace key that belongs to another workspace
      */
-    public WorkspaceContextException(long workspaceId, String workspaceName, String observed, String likelyCause) {
+    public WorkspaceContextException(long workspaceId, String workspaceName, String observed, String likelyCause,
+                                     boolean retryable) {
         super("workspace " + workspaceId + (workspaceName == null ? "" : " (" + workspaceName + ")")
                 + ": " + observed + "; " + likelyCause);
         this.workspaceId = workspaceId;
         this.workspaceName = workspaceName;
         this.observed = observed;
         this.likelyCause = likelyCause;
+        this.retryable = retryable;
+    }
+
+    /**
+     * Returns whether a later attempt may succeed: {@code true} when the super-admin context could
+     * not be proven in time (another actor switching the user, data that kept changing), {@code false}
+     * when a configured per-workspace key belongs to another workspace (a configuration error).
+     */
+    public boolean retryable() {
+        return retryable;
     }
 
     /** Returns the workspace asked for. */

@@ -167,7 +167,7 @@ class RetryBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {400, 401, 403, 404, 422, 500})
+    @ValueSource(ints = {400, 401, 403, 404, 422, 501, 505})
     void scan_onNonRetryableStatus_failsAfterOneAttempt(int status) {
         failFirst(PAGE_1, 100, n -> FakeBison.json(status, java.util.Map.of("message", "no")));
         try (BisonClient client = client()) {
@@ -178,7 +178,7 @@ class RetryBehaviourTest {
                         Class<?> expected = switch (status) {
                             case 401, 403 -> BisonAuthException.class;
                             case 404 -> BisonNotFoundException.class;
-                            case 500 -> BisonServerException.class;
+                            case 501, 505 -> BisonServerException.class;
                             default -> BisonServiceException.class;
                         };
                         assertThat(e).isExactlyInstanceOf(expected);
@@ -217,5 +217,97 @@ class RetryBehaviourTest {
             assertThat(client.mintApiUserKey(37, "bison-backfill").token()).isEqualTo("99|MintedSecretTokenZZZZ9999");
         }
         assertThat(bison.countRequests("POST " + path)).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {500, 502, 503, 504, 507, 520, 599})
+    void scan_afterA5xxOtherThan501And505_retriesAndCompletes(int status) {
+        failFirst(PAGE_2, 2, n -> FakeBison.json(status, java.util.Map.of("message", "Server Error")));
+        try (BisonClient client = client()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(3);
+    }
+
+    @Test
+    void superAdminScan_afterA500OnTheSwitch_sendsTheSwitchAgainAndCompletes() {
+        String path = "/api/workspaces/v1.1/switch-workspace";
+        AtomicInteger seen = new AtomicInteger();
+        bison.fault = request -> request.getTarget().equals(path) && seen.incrementAndGet() <= 2
+                ? FakeBison.json(500, java.util.Map.of("message", "Server Error")) : null;
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxAttempts(5).build()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(bison.countRequests("POST " + path)).isEqualTo(3);
+    }
+
+    @Test
+    void mint_isNotRetriedAfterA500() {
+        String path = "/api/workspaces/v1.1/37/api-tokens";
+        failFirst(path, 100, n -> FakeBison.json(500, java.util.Map.of("message", "Server Error")));
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.mintApiUserKey(37, "bison-backfill"))
+                    .isInstanceOfSatisfying(BisonServerException.class, e -> {
+                        assertThat(e.status()).isEqualTo(500);
+                        assertThat(e.attempts()).isEqualTo(1);
+                    });
+        }
+        assertThat(bison.countRequests("POST " + path)).isEqualTo(1);
+    }
+
+    @Test
+    void mint_whoseAnswerIsCutShort_isNotSentAgain() {
+        String path = "/api/workspaces/v1.1/37/api-tokens";
+        failFirst(path, 100, n -> new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .body("{\"data\": {\"id\": 99, \"plain_te").build());
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.mintApiUserKey(37, "bison-backfill"))
+                    .isInstanceOf(BisonMalformedResponseException.class);
+        }
+        assertThat(bison.countRequests("POST " + path)).isEqualTo(1);
+    }
+
+    @Test
+    void scan_afterA200WhoseBodyIsCutShort_asksAgainAndCompletes() {
+        failFirst(PAGE_2, 2, n -> new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .body("{\"data\": [{\"id\": 1, \"interes").build());
+        try (BisonClient client = client()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(3);
+    }
+
+    @Test
+    void scan_afterA200HtmlPageOrAnEmpty200_asksAgainAndCompletes() {
+        failFirst(PAGE_2, 2, n -> n == 1
+                ? new MockResponse.Builder().code(200).addHeader("Content-Type", "text/html")
+                .body("<html><body>Be right back.</body></html>").build()
+                : new MockResponse.Builder().code(200).build());
+        try (BisonClient client = client()) {
+            assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(3);
+    }
+
+    @Test
+    void scan_whenEvery200IsCutShort_stopsAtTheAttemptBudgetWithMalformedResponse() {
+        failFirst(PAGE_2, 1000, n -> new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .body("{\"data\": [").build());
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(BisonMalformedResponseException.class, e ->
+                            assertThat(e.getMessage()).contains("GET " + PAGE_2).contains("not valid JSON"));
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(5);
+    }
+
+    @Test
+    void scan_whenA200IsJsonOfTheWrongShape_doesNotAskAgain() {
+        failFirst(PAGE_2, 1000, n -> FakeBison.json(200, java.util.Map.of("data", "not a list")));
+        try (BisonClient client = client()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOf(BisonMalformedResponseException.class);
+        }
+        assertThat(requestsFor(PAGE_2)).isEqualTo(1);
     }
 }

@@ -239,10 +239,72 @@ class SuperAdminSafetyTest {
                     .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
                         assertThat(e.getMessage()).startsWith("workspace 37 (Harbor Insurance): ")
                                 .contains("current workspace was 12 (Acme Logistics)")
-                                .contains("after 2 recoveries")
+                                .contains("(2 recovery rounds in a row proved nothing)")
                                 .contains("another process may be switching this user");
                     });
             assertThat(client.safetyCounters().contextFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void scan_whenAnotherActorSwitchesAwayEveryFewRequests_completesBecauseEveryRoundProvesAGroup() {
+        bison.workspace(37, "Harbor Insurance", 200, 10, 1000);
+        // Every 5th replies request finds the user switched away: each fence group in its way fails once,
+        // and the re-read after the recovery proves it, so every round makes progress.
+        bison.beforeSuperReplies = n -> {
+            if (n % 5 == 0) {
+                bison.currentTeam = 12;
+            }
+        };
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+                .fenceGroupSize(2).pageParallelism(1).maxContextRecoveries(1).build()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.violationsDetected()).as("violations").isGreaterThan(2);
+            assertThat(scan.violationsRecovered()).isEqualTo(scan.violationsDetected());
+            assertThat(client.safetyCounters().contextFailures()).isZero();
+        }
+    }
+
+    @Test
+    void scan_whenRoundsProveNothing_waitsLongerBeforeEach_andGivesUpAfterTheCount() {
+        bison.ignoreSwitches = true;
+        LogCapture.Result run = LogCapture.capture(() -> {
+            try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(3)
+                    .contextRecoveryBaseDelay(java.time.Duration.ofMillis(40))
+                    .contextRecoveryMaxDelay(java.time.Duration.ofMillis(100)).build()) {
+                assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                        .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
+                            assertThat(e.retryable()).isTrue();
+                            assertThat(e.getMessage()).contains("(3 recovery rounds in a row proved nothing)")
+                                    .contains("run.key_store");
+                        });
+                assertThat(client.safetyCounters().switches()).isEqualTo(4);
+            }
+        });
+        // Before rounds 1-3 without progress: 40, 80 and 100 (capped) ms, jittered down by at most half.
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("switching again in (\\d+) ms \\(rounds without progress (\\d)/3\\)").matcher(run.log());
+        java.util.List<long[]> waits = new java.util.ArrayList<>();
+        while (m.find()) {
+            waits.add(new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(1))});
+        }
+        assertThat(waits).hasSize(3);
+        assertThat(waits.get(0)[0]).isEqualTo(1);
+        assertThat(waits.get(0)[1]).isBetween(20L, 40L);
+        assertThat(waits.get(1)[1]).isBetween(40L, 80L);
+        assertThat(waits.get(2)[1]).isBetween(50L, 100L);
+    }
+
+    @Test
+    void scan_whenNothingIsProvenWithinTheBudget_givesUpEvenWithRoundsLeft() {
+        bison.ignoreSwitches = true;
+        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(1000)
+                .contextRecoveryBudget(java.time.Duration.ofMillis(300)).build()) {
+            assertThatThrownBy(() -> client.scanInterestedReplies(37))
+                    .isInstanceOfSatisfying(WorkspaceContextException.class, e ->
+                            assertThat(e.getMessage()).contains("contextRecoveryBudget PT0.3S"));
         }
     }
 

@@ -21,6 +21,8 @@ final class TestClients {
                 .switchSettleDelay(Duration.ofMillis(1))
                 .verificationInterval(Duration.ofMillis(2))
                 .verificationAttempts(5)
+                .contextRecoveryBaseDelay(Duration.ofMillis(1))
+                .contextRecoveryMaxDelay(Duration.ofMillis(5))
                 .requestsPerSecond(10_000)
                 .attemptTimeout(Duration.ofSeconds(5))
                 .callTimeout(Duration.ofSeconds(20));

@@ -276,7 +276,7 @@ public final class SupabaseWriter implements AutoCloseable {
             String path = base + "&limit=" + pageSize + "&offset=" + all.size();
             Map<String, String> headers = total < 0 ? Map.of("Prefer", "count=exact") : Map.of();
             RestClient.Outcome outcome = rest.send(new RestClient.Request("GET", path, headers, null),
-                    RestClient.RetryMode.IDEMPOTENT, action, () -> { });
+                    RestClient.RetryMode.IDEMPOTENT, action, () -> { }, this::isJsonArray);
             failUnlessSuccessful(action, table, outcome);
             RestResponse response = outcome.response();
             if (total < 0) {
@@ -293,6 +293,15 @@ public final class SupabaseWriter implements AutoCloseable {
             if (page.isEmpty() || (total >= 0 && all.size() >= total) || (total < 0 && page.size() < pageSize)) {
                 return all;
             }
+        }
+    }
+
+    /** Whether an answer's body is a complete JSON array (a cut or proxied one is asked again). */
+    private boolean isJsonArray(RestResponse response) {
+        try {
+            return mapper.readTree(response.body()) instanceof com.fasterxml.jackson.databind.node.ArrayNode;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -506,4 +506,68 @@ class SupabaseWriterHttpTest {
         assertThat(seen).allSatisfy(p -> assertThat(p.rowsTotal()).isEqualTo(5));
         assertThat(seen).extracting(BatchProgress::batchRows).containsExactly(2, 2, 1);
     }
+
+    @Test
+    void upsertCountAndSelect_areRetriedAfterATransient500_butNotAfter501Or505() {
+        server.enqueue(new MockResponse.Builder().code(500).addHeader("Content-Type", "application/json")
+                .body("{\"message\":\"Internal Server Error\"}").build());
+        server.enqueue(error(500, "53300", "sorry, too many clients already"));
+        server.enqueue(ok(200, 2));
+        server.enqueue(error(500, "57P01", "terminating connection due to administrator command"));
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Range", "*/7").build());
+        server.enqueue(new MockResponse.Builder().code(520).build());
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Range", "0-0/1").body("[{\"a\":1}]").build());
+        SupabaseWriter w = writer(builder());
+
+        assertThat(w.upsert("t", rows(2), byId()).retries()).isEqualTo(2);
+        assertThat(w.count("t")).isEqualTo(7);
+        assertThat(w.select("t", "a")).extracting(m -> m.get("a")).containsExactly(1);
+        assertThat(server.getRequestCount()).isEqualTo(7);
+
+        for (int status : new int[] {501, 505}) {
+            server.enqueue(new MockResponse.Builder().code(status).build());
+            int before = server.getRequestCount();
+            assertThatThrownBy(() -> w.count("t"))
+                    .isInstanceOfSatisfying(SupabaseServiceException.class, e -> assertThat(e.status()).isEqualTo(status));
+            assertThat(server.getRequestCount() - before).as("attempts for " + status).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void upsert_500WithAnSqlErrorThatWouldRecur_isNotRetried() {
+        server.enqueue(error(500, "42883", "function lower(integer) does not exist"));
+        SupabaseWriter w = writer(builder());
+
+        assertThatThrownBy(() -> w.upsert("t", rows(1), byId()))
+                .isInstanceOfSatisfying(SupabaseServiceException.class, e -> assertThat(e.status()).isEqualTo(500));
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void insert_isNotRetriedAfterAGateway500_becauseTheServerMayHaveWrittenIt() {
+        server.enqueue(new MockResponse.Builder().code(500).build());
+        SupabaseWriter w = writer(builder());
+
+        assertThatThrownBy(() -> w.insert("t", rows(2))).isInstanceOf(SupabaseServiceException.class);
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void select_whoseAnswerIsCutShort_isAskedAgain_andFailsAfterTheBudget() {
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Range", "0-1/2").body("[{\"a\":1},{\"a\"").build());
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Range", "0-1/2").body("[{\"a\":1},{\"a\":2}]").build());
+        SupabaseWriter w = writer(builder());
+
+        assertThat(w.select("t", "a")).extracting(m -> m.get("a")).containsExactly(1, 2);
+        assertThat(server.getRequestCount()).isEqualTo(2);
+
+        for (int i = 0; i < 10; i++) {
+            server.enqueue(new MockResponse.Builder().code(200).body("<html>maintenance</html>").build());
+        }
+        SupabaseWriter three = writer(builder().maxAttempts(3));
+        int before = server.getRequestCount();
+        assertThatThrownBy(() -> three.select("t", "a")).isInstanceOf(SupabaseIoException.class)
+                .hasMessageContaining("not a JSON array");
+        assertThat(server.getRequestCount() - before).isEqualTo(3);
+    }
 }

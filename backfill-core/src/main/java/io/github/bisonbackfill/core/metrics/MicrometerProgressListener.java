@@ -43,17 +43,21 @@ import java.util.regex.Pattern;
  *   <li>{@value #PAGES} (counter): Email Bison pages read and accepted.</li>
  *   <li>{@value #VIOLATIONS} (counter; {@value #TAG_STATE} {@code detected|recovered}):
  *       workspace-context violations.</li>
- *   <li>{@value #CLIENTS} (counter; {@value #TAG_OUTCOME}, {@value #TAG_KEY_MODE}): clients that
- *       ended, by outcome and by how the workspace was reached ({@code api_user_key},
- *       {@code super_admin_switching}, or {@code none} when the scan never got that far).</li>
- *   <li>{@value #CLIENT_DURATION} (timer; {@value #TAG_OUTCOME}): wall time per client that ran
- *       (not recorded for {@code skipped_already_done} and {@code not_run}).</li>
+ *   <li>{@value #CLIENTS} (counter; {@value #TAG_OUTCOME}, {@value #TAG_KEY_MODE}): clients of a
+ *       finished run by final outcome and by how the workspace was reached (a {@code KeyMode} in lower
+ *       case, or {@code none} when the scan never got that far).</li>
+ *   <li>{@value #FAILED_ATTEMPTS} (counter): attempts of a client that failed.</li>
+ *   <li>{@value #CLIENT_DURATION} (timer; {@value #TAG_OUTCOME}): wall time per client that ran, all
+ *       its attempts (not recorded for {@code skipped_already_done} and {@code not_run}).</li>
  *   <li>{@value #RUN_DURATION} (timer; {@value #TAG_RESULT} {@code succeeded|failed},
  *       {@value #TAG_DRY_RUN}): wall time per run.</li>
  * </ul>
  *
- * <p>Counts come from each client's final {@link ClientReport} (so they equal the report's figures,
- * including a failed client's partial write). Thread-safe.
+ * <p>The work counters (rows, rejects, leads, pages, violations) are added as each attempt of a
+ * client ends, from that attempt's {@link ClientReport}, a failed attempt's partial write included:
+ * for a client the run tried once they equal its report's figures; a client retried in the run's
+ * retry rounds adds the work of every attempt. Outcomes, durations and failed attempts are recorded
+ * once per client when the run ends, from the final report. Thread-safe.
  */
 public final class MicrometerProgressListener implements ProgressListener {
     /** Counter: rows acknowledged by Supabase. */
@@ -68,6 +72,8 @@ public final class MicrometerProgressListener implements ProgressListener {
     public static final String VIOLATIONS = "bison.backfill.violations";
     /** Counter: clients that ended. */
     public static final String CLIENTS = "bison.backfill.clients";
+    /** Counter: attempts of a client that failed (then tried again in the run's retry rounds, or final). */
+    public static final String FAILED_ATTEMPTS = "bison.backfill.client.failed.attempts";
     /** Timer: wall time of a client. */
     public static final String CLIENT_DURATION = "bison.backfill.client.duration";
     /** Timer: wall time of a run. */
@@ -104,18 +110,11 @@ public final class MicrometerProgressListener implements ProgressListener {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
+    /** Work of one attempt of a client: counted as it ends, so a dashboard moves during a long run. */
     @Override
     public void clientFinished(ProgressEvent.ClientFinished e) {
         ClientReport r = e.report();
-        ClientKey key = r.client();
-        Tags client = Tags.of(TAG_INSTANCE, key.instance(), TAG_CLIENT, key.clientName());
-        String outcome = lower(r.outcome().name());
-        String keyMode = r.scan() == null ? "none" : lower(r.scan().keyMode().name());
-        registry.counter(CLIENTS, client.and(TAG_OUTCOME, outcome, TAG_KEY_MODE, keyMode)).increment();
-        if (r.outcome() == ClientOutcome.SKIPPED_ALREADY_DONE || r.outcome() == ClientOutcome.NOT_RUN) {
-            return;
-        }
-        Timer.builder(CLIENT_DURATION).tags(client).tag(TAG_OUTCOME, outcome).register(registry).record(r.duration());
+        Tags client = tags(r.client());
         if (r.scan() != null) {
             add(PAGES, client, r.scan().pagesRead());
             add(VIOLATIONS, client.and(TAG_STATE, "detected"), r.scan().violationsDetected());
@@ -137,11 +136,27 @@ public final class MicrometerProgressListener implements ProgressListener {
         }
     }
 
+    /** Final outcomes (after the run's retry rounds), durations and failed attempts, once per client and run. */
     @Override
     public void runFinished(ProgressEvent.RunFinished e) {
+        for (ClientReport r : e.report().clients()) {
+            Tags client = tags(r.client());
+            String outcome = lower(r.outcome().name());
+            String keyMode = r.scan() == null ? "none" : lower(r.scan().keyMode().name());
+            registry.counter(CLIENTS, client.and(TAG_OUTCOME, outcome, TAG_KEY_MODE, keyMode)).increment();
+            if (r.outcome() != ClientOutcome.SKIPPED_ALREADY_DONE && r.outcome() != ClientOutcome.NOT_RUN) {
+                Timer.builder(CLIENT_DURATION).tags(client).tag(TAG_OUTCOME, outcome).register(registry)
+                        .record(r.duration());
+                add(FAILED_ATTEMPTS, client, r.failedAttempts().size());
+            }
+        }
         Timer.builder(RUN_DURATION).tag(TAG_RESULT, e.report().succeeded() ? "succeeded" : "failed")
                 .tag(TAG_DRY_RUN, Boolean.toString(e.report().dryRun())).register(registry)
                 .record(e.report().duration());
+    }
+
+    private static Tags tags(ClientKey key) {
+        return Tags.of(TAG_INSTANCE, key.instance(), TAG_CLIENT, key.clientName());
     }
 
     /** Registers the counter even for 0, so that a dashboard shows the series from the first run. */

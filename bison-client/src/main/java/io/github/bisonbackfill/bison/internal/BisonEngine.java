@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.bison.internal;
 
+import io.github.bisonbackfill.bison.BisonAuthException;
 import io.github.bisonbackfill.bison.BisonException;
 import io.github.bisonbackfill.bison.BisonNotFoundException;
 import io.github.bisonbackfill.bison.BisonServiceException;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,9 +56,12 @@ public final class BisonEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BisonEngine.class);
     static final String SWITCHER_CAUSE = "another process may be switching this user (a cron job, a script, "
             + "someone in the web UI), or the workspace's replies kept changing during every re-read; make every "
-            + "switcher share the session lock, or use per-workspace api-user keys (mintApiUserKey) which need no "
-            + "switching and no proof";
+            + "switcher share the session lock, or use per-workspace api-user keys, which need no switching and no "
+            + "proof: configure a key store (BisonClient.Builder.keyStore, or run.key_store in the CLI's config) and "
+            + "a key is minted once per workspace with the super-admin key and used from then on";
     private static final String REPLIES = "/api/replies?status=interested&folder=all&page=";
+    /** The name of keys minted into a key store, as the web UI lists them. */
+    static final String MINTED_KEY_NAME = "bison-backfill";
 
     private final ClientConfig config;
     private final Transport transport;
@@ -64,6 +69,11 @@ public final class BisonEngine implements AutoCloseable {
     private final ExecutorService pageExecutor;
     private final ConcurrentMap<Long, Long> tripwire = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, Workspace> verifiedKeys = new ConcurrentHashMap<>();
+    /** Keys of workspaces read from the key store or minted into it, by workspace. */
+    private final ConcurrentMap<Long, ApiKey> storedKeys = new ConcurrentHashMap<>();
+    /** Workspaces whose key this engine minted. */
+    private final Set<Long> minted = ConcurrentHashMap.newKeySet();
+    private final Redactor redactor;
     private final ConcurrentMap<Long, String> names = new ConcurrentHashMap<>();
     private final Object userIdLock = new Object();
     private volatile Long superAdminUserId;
@@ -85,7 +95,7 @@ public final class BisonEngine implements AutoCloseable {
         if (config.superAdminKey() != null) {
             keys.add(config.superAdminKey());
         }
-        Redactor redactor = new Redactor(keys);
+        this.redactor = new Redactor(keys);
         this.transport = new Transport(config, redactor);
         this.json = new BisonJson(redactor);
         AtomicInteger threads = new AtomicInteger();
@@ -108,6 +118,9 @@ public final class BisonEngine implements AutoCloseable {
         if (config.workspaceKeys().containsKey(workspaceId)) {
             return KeyMode.API_USER_KEY;
         }
+        if (config.keyStore() != null && config.superAdminKey() != null) {
+            return minted.contains(workspaceId) ? KeyMode.MINTED_API_USER_KEY : KeyMode.STORED_API_USER_KEY;
+        }
         if (config.superAdminKey() != null) {
             return KeyMode.SUPER_ADMIN_SWITCHING;
         }
@@ -121,9 +134,9 @@ public final class BisonEngine implements AutoCloseable {
         ensureOpen();
         long started = System.nanoTime();
         KeyMode mode = keyModeFor(workspaceId);
-        if (mode == KeyMode.API_USER_KEY) {
-            ApiKey key = config.workspaceKeys().get(workspaceId);
-            Workspace confirmed = verifyApiUserKey(workspaceId, key);
+        if (mode.isApiUserKey()) {
+            ApiKey key = apiUserKey(workspaceId);
+            Workspace confirmed = verifiedKeys.get(workspaceId);
             Scan scan = new Scan(new Guard(workspaceId, confirmed.name(), false), key, options);
             scan.run();
             return scan.result(started);
@@ -141,7 +154,7 @@ public final class BisonEngine implements AutoCloseable {
         ensureOpen();
         ApiKey key = requireSuperAdmin("listWorkspaces");
         Endpoint endpoint = new Endpoint("GET", "/api/workspaces/v1.1", null, null);
-        List<Workspace> workspaces = json.read(transport.send(endpoint, key, null, true), endpoint, json::workspaces);
+        List<Workspace> workspaces = transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, json::workspaces));
         workspaces.forEach(w -> names.put(w.id(), w.name()));
         return workspaces;
     }
@@ -151,8 +164,7 @@ public final class BisonEngine implements AutoCloseable {
     public long interestedTotal(long workspaceId) {
         ensureOpen();
         Endpoint endpoint = new Endpoint("GET", REPLIES + 1, workspaceId, 1);
-        return workspaceCall(workspaceId, key -> json.read(transport.send(endpoint, key, null, true), endpoint,
-                root -> json.repliesPage(root, 1)).total());
+        return workspaceCall(workspaceId, key -> transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, root -> json.repliesPage(root, 1))).total());
     }
 
     public WorkspaceStats stats(long workspaceId, LocalDate start, LocalDate end) {
@@ -165,8 +177,7 @@ public final class BisonEngine implements AutoCloseable {
         Endpoint endpoint = new Endpoint("GET", "/api/workspaces/v1.1/stats?start_date=" + start + "&end_date=" + end,
                 workspaceId, null);
         return workspaceCall(workspaceId, key ->
-                json.read(transport.send(endpoint, key, null, true), endpoint,
-                        root -> json.stats(root, workspaceId, start, end)));
+                transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, root -> json.stats(root, workspaceId, start, end))));
     }
 
     /** See {@code BisonClient#lead}. */
@@ -181,8 +192,8 @@ public final class BisonEngine implements AutoCloseable {
         Endpoint endpoint = new Endpoint("GET", "/api/leads/" + encoded, workspaceId, null);
         return workspaceCall(workspaceId, key -> {
             try {
-                byte[] body = transport.send(endpoint, key, null, true);
-                return Optional.of(json.read(body, endpoint, json::leadResponse));
+                return Optional.of(transport.send(endpoint, key, null, true,
+                        body -> json.read(body, endpoint, json::leadResponse)));
             } catch (BisonNotFoundException e) {
                 return Optional.<Lead>empty();
             }
@@ -198,8 +209,9 @@ public final class BisonEngine implements AutoCloseable {
         ensureOpen();
         ApiKey key = requireSuperAdmin("mintApiUserKey");
         Endpoint endpoint = new Endpoint("POST", "/api/workspaces/v1.1/" + workspaceId + "/api-tokens", workspaceId, null);
-        byte[] body = transport.send(endpoint, key, json.write(Map.of("name", name)), false);
-        return json.read(body, endpoint, root -> json.mintedKey(root, workspaceId, name));
+        // Not idempotent (each call creates a key): sent again only if it certainly never reached the server.
+        return transport.send(endpoint, key, json.write(Map.of("name", name)), false,
+                body -> json.read(body, endpoint, root -> json.mintedKey(root, workspaceId, name)));
     }
 
     /** See {@code BisonClient#safetyCounters}. */
@@ -233,10 +245,8 @@ public final class BisonEngine implements AutoCloseable {
 
     /** Runs a single request for a workspace: directly with its own key, else fenced under the lock. */
     private <T> T workspaceCall(long workspaceId, Function<ApiKey, T> call) {
-        if (keyModeFor(workspaceId) == KeyMode.API_USER_KEY) {
-            ApiKey key = config.workspaceKeys().get(workspaceId);
-            verifyApiUserKey(workspaceId, key);
-            return call.apply(key);
+        if (keyModeFor(workspaceId).isApiUserKey()) {
+            return call.apply(apiUserKey(workspaceId));
         }
         try (SessionLock.Lease ignored = lockSession()) {
             Guard guard = new Guard(workspaceId, names.get(workspaceId), true);
@@ -271,6 +281,60 @@ public final class BisonEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The workspace's own key, read back and verified: the configured one, else the key store's
+     * (minted with the super-admin key and saved before use when the store has none). A stored key
+     * that answers 401 is replaced only when {@code replaceRejectedStoredKeys} is on.
+     */
+    private ApiKey apiUserKey(long workspaceId) {
+        ApiKey configured = config.workspaceKeys().get(workspaceId);
+        if (configured != null) {
+            verifyApiUserKey(workspaceId, configured);
+            return configured;
+        }
+        ApiKey key = storedKeys.computeIfAbsent(workspaceId, ws -> remember(ws,
+                config.keyStore().getOrCreate(config.instanceIdentity(), ws, () -> mint(ws))));
+        try {
+            verifyApiUserKey(workspaceId, key);
+            return key;
+        } catch (BisonAuthException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            if (!config.replaceRejectedStoredKeys()) {
+                throw new BisonAuthException("the api-user key of workspace " + workspaceId + " in the key store "
+                        + config.keyStore() + " was rejected (401: deleted or revoked in Email Bison's web UI?); "
+                        + "nothing was read. Replace it with a newly minted one: replaceRejectedStoredKeys(true) "
+                        + "(the CLI's --force), or remove its entry from the store", e.endpoint(), e.status(),
+                        e.body(), e.attempts());
+            }
+            String rejected = key.secret();
+            ApiKey replacement = remember(workspaceId, config.keyStore().replace(config.instanceIdentity(), workspaceId,
+                    rejected, () -> mint(workspaceId)));
+            storedKeys.put(workspaceId, replacement);
+            verifiedKeys.remove(workspaceId);
+            log.warn("workspace {} on {}: the stored api-user key was rejected (401) and was replaced", workspaceId,
+                    config.instanceName());
+            verifyApiUserKey(workspaceId, replacement);
+            return replacement;
+        }
+    }
+
+    private ApiKey remember(long workspaceId, String secret) {
+        ApiKey key = new ApiKey(secret, "stored key of workspace " + workspaceId);
+        redactor.add(key);
+        return key;
+    }
+
+    /** Mints the workspace's key for the store (called inside the store's exclusive section). */
+    private String mint(long workspaceId) {
+        MintedKey key = mintApiUserKey(workspaceId, MINTED_KEY_NAME);
+        minted.add(workspaceId);
+        log.info("workspace {} on {}: minted an api-user key ({}) into the key store {}", workspaceId,
+                config.instanceName(), MINTED_KEY_NAME, config.keyStore());
+        return key.token();
+    }
+
     private Workspace verifyApiUserKey(long workspaceId, ApiKey key) {
         Workspace cached = verifiedKeys.get(workspaceId);
         if (cached != null) {
@@ -296,7 +360,7 @@ public final class BisonEngine implements AutoCloseable {
     private CurrentUser currentUser(ApiKey key, Long workspaceId) {
         contextChecks.incrementAndGet();
         Endpoint endpoint = new Endpoint("GET", "/api/users", workspaceId, null);
-        return json.read(transport.send(endpoint, key, null, true), endpoint, json::currentUser);
+        return transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, json::currentUser));
     }
 
     private CurrentUser checkContext() {
@@ -364,7 +428,13 @@ public final class BisonEngine implements AutoCloseable {
 
     // ---- one guarded workspace operation -------------------------------------------------------
 
-    /** The safety state of one operation on one workspace: recoveries, counts, the confirmed name. */
+    /**
+     * The safety state of one operation on one workspace: recoveries, counts, the confirmed name.
+     * Recovery rounds are judged by progress: a round (what happens between two violations) that
+     * proved at least one more fence group does not count against {@code maxContextRecoveries}; rounds
+     * without progress count, are preceded by a jittered exponential wait, and are bounded by the
+     * count and by {@code contextRecoveryBudget} since the latest proof.
+     */
     private final class Guard {
         final long workspaceId;
         final boolean fenced;
@@ -372,12 +442,28 @@ public final class BisonEngine implements AutoCloseable {
         int detected;
         int recovered;
         int pending;
-        int recoveriesUsed;
+        /** Consecutive recovery rounds that proved nothing. */
+        int roundsWithoutProgress;
+        /** Whether a fence group was proven since the latest violation. */
+        boolean progressed;
+        /** When the operation started or last proved a fence group. */
+        long lastProgressNanos = System.nanoTime();
 
         Guard(long workspaceId, String name, boolean fenced) {
             this.workspaceId = workspaceId;
             this.name = name;
             this.fenced = fenced;
+        }
+
+        /** A fence group (or a fenced single request) was proven: the current round made progress. */
+        void progress() {
+            progressed = true;
+            lastProgressNanos = System.nanoTime();
+        }
+
+        /** What was proven since the latest violation was thrown away (a discarded pass): no progress. */
+        void forgetProgress() {
+            progressed = false;
         }
 
         boolean isTarget(CurrentUser user) {
@@ -430,22 +516,50 @@ public final class BisonEngine implements AutoCloseable {
             }
         }
 
-        /** Counts a violation; throws when the recoveries are used up, else the caller re-establishes. */
+        /**
+         * Counts a violation; throws when the rounds without progress or the time budget are used up,
+         * else waits (after a round without progress) and the caller re-establishes.
+         */
         void recordViolation(String what) {
             detected++;
             pending++;
             violationsDetected.incrementAndGet();
-            if (!fenced || recoveriesUsed >= config.maxContextRecoveries()) {
+            if (progressed) {
+                roundsWithoutProgress = 0;
+            } else {
+                roundsWithoutProgress++;
+            }
+            progressed = false;
+            long withoutProof = System.nanoTime() - lastProgressNanos;
+            boolean outOfRounds = roundsWithoutProgress > config.maxContextRecoveries();
+            boolean outOfTime = withoutProof >= config.contextRecoveryBudget().toNanos();
+            if (!fenced || outOfRounds || outOfTime) {
                 contextFailures.incrementAndGet();
-                String suffix = fenced ? " (after " + recoveriesUsed + " recoveries)" : "";
+                String suffix = !fenced ? "" : outOfRounds
+                        ? " (" + (roundsWithoutProgress - 1) + " recovery rounds in a row proved nothing)"
+                        : " (nothing proven for " + Duration.ofNanos(withoutProof).toSeconds()
+                        + " s, contextRecoveryBudget " + config.contextRecoveryBudget() + ")";
                 throw new WorkspaceContextException(workspaceId, name != null ? name : nameFor(workspaceId),
                         what + suffix, fenced ? SWITCHER_CAUSE
                                 : "the api-user key configured for it may belong to another workspace; check "
-                                + "workspaceKey(" + workspaceId + ", ...)");
+                                + "workspaceKey(" + workspaceId + ", ...)", fenced);
             }
-            recoveriesUsed++;
-            log.warn("workspace {} ({}) on {}: {}; discarding unproven data, switching again (recovery {}/{})",
-                    workspaceId, name, config.instanceName(), what, recoveriesUsed, config.maxContextRecoveries());
+            Duration wait = roundsWithoutProgress == 0 ? Duration.ZERO : recoveryWait(roundsWithoutProgress);
+            log.warn("workspace {} ({}) on {}: {}; discarding unproven data, switching again{} (rounds without "
+                            + "progress {}/{})", workspaceId, name, config.instanceName(), what,
+                    wait.isZero() ? "" : " in " + wait.toMillis() + " ms", roundsWithoutProgress,
+                    config.maxContextRecoveries());
+            sleep(wait);
+        }
+
+        /** Jittered exponential wait before the n-th consecutive round without progress (n >= 1). */
+        private Duration recoveryWait(int n) {
+            long base = config.contextRecoveryBaseDelay().toNanos();
+            long cap = config.contextRecoveryMaxDelay().toNanos();
+            int shift = Math.min(n - 1, 30);
+            long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+            long half = exp / 2;
+            return Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
         }
 
         /** A violation detected and made good at once (a re-read proved the data). */
@@ -459,6 +573,7 @@ public final class BisonEngine implements AutoCloseable {
         }
 
         void markRecovered() {
+            progress();
             if (pending > 0) {
                 recovered += pending;
                 violationsRecovered.addAndGet(pending);
@@ -523,16 +638,29 @@ public final class BisonEngine implements AutoCloseable {
                 if (broken == null) {
                     return;
                 }
+                // The pass's groups are thrown away: that round proved nothing that is kept.
+                guard.forgetProgress();
                 guard.recordViolation(broken);
                 discard();
             }
         }
 
+        /**
+         * Reads page 1 again under a last fence. A fence that fails only says the closing read itself
+         * is unproven, not the pass: the context is re-established and the closing read repeated
+         * (bounded like every recovery). Returns why the pass must be discarded, or {@code null}.
+         */
         private String closingCheck() {
-            RepliesPage again = fetchPage(1);
-            CurrentUser after = checkContext();
-            if (!guard.isTarget(after)) {
-                return "after the closing read of page 1 the current workspace was " + after.describeTeam();
+            RepliesPage again;
+            for (;;) {
+                again = fetchPage(1);
+                CurrentUser after = checkContext();
+                if (guard.isTarget(after)) {
+                    break;
+                }
+                guard.recordViolation("after the closing read of page 1 the current workspace was "
+                        + after.describeTeam());
+                guard.switchAndVerify();
             }
             if (firstPageIds == null) {
                 return null;
@@ -827,7 +955,7 @@ public final class BisonEngine implements AutoCloseable {
 
         private RepliesPage fetchPage(int page) {
             Endpoint endpoint = new Endpoint("GET", REPLIES + page, guard.workspaceId, page);
-            return json.read(transport.send(endpoint, key, null, true), endpoint, root -> json.repliesPage(root, page));
+            return transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, root -> json.repliesPage(root, page)));
         }
 
         private String tripwireConflict(List<RepliesPage> group) {
@@ -893,7 +1021,7 @@ public final class BisonEngine implements AutoCloseable {
 
         ScanResult result(long startedNanos) {
             String name = guard.name != null ? guard.name : names.getOrDefault(guard.workspaceId, "");
-            KeyMode mode = guard.fenced ? KeyMode.SUPER_ADMIN_SWITCHING : KeyMode.API_USER_KEY;
+            KeyMode mode = keyModeFor(guard.workspaceId);
             ScanResult result = new ScanResult(config.instanceName(), guard.workspaceId, name, mode,
                     new ArrayList<>(replies.values()), pagesRead, repliesSeen, totalAtStart == null ? 0 : totalAtStart,
                     totalAtEnd, guard.detected, guard.recovered, !stoppedEarly,

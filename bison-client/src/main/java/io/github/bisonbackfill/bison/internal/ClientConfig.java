@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.bison.internal;
 
+import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.SessionLock;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
@@ -28,7 +29,12 @@ import java.util.function.Consumer;
  * @param verificationInterval wait between read-backs
  * @param pageParallelism      pages fetched at once within a scan
  * @param fenceGroupSize       pages per fence under a super-admin key
- * @param maxContextRecoveries re-switch-and-re-read rounds per operation
+ * @param maxContextRecoveries recovery rounds without progress per operation before giving up
+ * @param contextRecoveryBudget time without progress per operation before giving up
+ * @param contextRecoveryBaseDelay first wait before a recovery that follows a round without progress
+ * @param contextRecoveryMaxDelay cap of those waits
+ * @param keyStore             where api-user keys minted on demand are kept, or {@code null} (no minting)
+ * @param replaceRejectedStoredKeys whether a stored key that answers 401 is replaced by a new one
  * @param sessionLock          the session lock
  * @param clock                the clock for {@code Retry-After} dates
  * @param httpClientCustomizer called with the HttpClient builder before it is built
@@ -38,8 +44,10 @@ public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> w
                            Duration retryBaseDelay, Duration retryMaxDelay, double requestsPerSecond,
                            int maxConcurrentRequests, Duration switchSettleDelay, int verificationAttempts,
                            Duration verificationInterval, int pageParallelism, int fenceGroupSize,
-                           int maxContextRecoveries, SessionLock sessionLock, Clock clock,
-                           Consumer<HttpClientBuilder> httpClientCustomizer) {
+                           int maxContextRecoveries, Duration contextRecoveryBudget,
+                           Duration contextRecoveryBaseDelay, Duration contextRecoveryMaxDelay,
+                           ApiKeyStore keyStore, boolean replaceRejectedStoredKeys,
+                           SessionLock sessionLock, Clock clock, Consumer<HttpClientBuilder> httpClientCustomizer) {
     public ClientConfig {
         workspaceKeys = Map.copyOf(workspaceKeys);
     }
@@ -52,6 +60,6 @@ public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> w
     @Override
     public String toString() {
         return "ClientConfig[baseUri=" + baseUri + ", instanceName=" + instanceName + ", workspaceKeys="
-                + workspaceKeys.keySet() + ", superAdminKey=" + (superAdminKey == null ? "none" : "<redacted>") + "]";
+                + workspaceKeys.keySet() + ", superAdminKey=" + (superAdminKey == null ? "none" : "<redacted>") + ", keyStore=" + keyStore + "]";
     }
 }

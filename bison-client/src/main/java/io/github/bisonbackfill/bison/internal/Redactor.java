@@ -14,7 +14,7 @@ public final class Redactor {
     private static final Pattern TOKEN_SHAPED = Pattern.compile("\\d+\\|[A-Za-z0-9_\\-]{8,}");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+\\S+");
 
-    private final List<String> secrets;
+    private final List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Creates a redactor for the given keys.
@@ -22,7 +22,20 @@ public final class Redactor {
      * @param keys the keys to remove wherever they appear
      */
     public Redactor(Collection<ApiKey> keys) {
-        this.secrets = keys.stream().map(ApiKey::secret).filter(s -> !s.isEmpty()).distinct().toList();
+        keys.forEach(this::add);
+    }
+
+    /**
+     * Adds a key learnt after construction (one read from a key store or just minted), so it is
+     * removed from text from now on.
+     *
+     * @param key the key
+     */
+    public void add(ApiKey key) {
+        String secret = key.secret();
+        if (!secret.isEmpty() && !secrets.contains(secret)) {
+            secrets.add(secret);
+        }
     }
 
     /** Returns {@code text} with secrets replaced by {@code <redacted>}; {@code null} stays {@code null}. */

@@ -11,6 +11,8 @@ import dev.failsafe.event.ExecutionScheduledEvent;
 import io.github.bisonbackfill.bison.BisonAuthException;
 import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.bison.BisonIoException;
+import io.github.bisonbackfill.bison.BisonJsonShapeException;
+import io.github.bisonbackfill.bison.BisonMalformedResponseException;
 import io.github.bisonbackfill.bison.BisonNotFoundException;
 import io.github.bisonbackfill.bison.BisonRateLimitedException;
 import io.github.bisonbackfill.bison.BisonServerException;
@@ -49,6 +51,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * HTTP for one client: one HttpClient 5 (its own retries disabled), the one Failsafe retry layer,
@@ -71,8 +74,19 @@ public final class Transport implements AutoCloseable {
     private record KeyLimits(RateLimiter<HttpResult> rateLimiter, Bulkhead<HttpResult> bulkhead) {
     }
 
-    /** A response of one attempt, fully read so the connection is released at once. */
-    record HttpResult(int status, byte[] body, String retryAfter) {
+    /**
+     * A response of one attempt, fully read so the connection is released at once; for a 2xx, the
+     * body as read by the caller's reader, or why it could not be read.
+     */
+    record HttpResult(int status, byte[] body, String retryAfter, Object value,
+                      BisonMalformedResponseException unreadable) {
+        HttpResult(int status, byte[] body, String retryAfter) {
+            this(status, body, retryAfter, null, null);
+        }
+
+        boolean success() {
+            return status >= 200 && status < 300;
+        }
     }
 
     /**
@@ -131,15 +145,33 @@ public final class Transport implements AutoCloseable {
     /**
      * Sends one request and returns the body of its 2xx response.
      *
+     * @see #send(Endpoint, ApiKey, byte[], boolean, Function)
+     */
+    public byte[] send(Endpoint endpoint, ApiKey key, byte[] jsonBody, boolean idempotent) {
+        return send(endpoint, key, jsonBody, idempotent, Function.identity());
+    }
+
+    /**
+     * Sends one request and reads the body of its 2xx response with {@code reader}, inside the retry
+     * layer: on an idempotent call, a 2xx whose body the reader cannot parse as JSON (cut short, an
+     * HTML page served as OK, empty) is a transient answer and is asked again within the budget, like
+     * a 5xx; a body that is JSON of an unexpected shape is not (asking again would not change it).
+     *
      * @param endpoint   what to call
      * @param key        the key to authenticate with
      * @param jsonBody   a JSON body for a POST, or {@code null}
-     * @param idempotent whether an ambiguous failure (I/O after sending, 502/503/504) may be retried
-     * @return the response body (possibly empty)
-     * @throws BisonIoException      no response within the retries and time budget
-     * @throws BisonServiceException an error status that is not retried or outlasted the retries
+     * @param idempotent whether an ambiguous failure (I/O after sending, a 5xx, an unreadable 2xx) may
+     *                   be retried; a non-idempotent call is retried only when it certainly never
+     *                   reached the server (connection refused) or was refused by the rate limit (429)
+     * @param reader     reads a 2xx body; throws {@link BisonMalformedResponseException} when it cannot
+     * @param <T>        what the reader returns
+     * @return what the reader made of the body
+     * @throws BisonIoException                no response within the retries and time budget
+     * @throws BisonServiceException           an error status that is not retried or outlasted the retries
+     * @throws BisonMalformedResponseException the last 2xx body could not be read
      */
-    public byte[] send(Endpoint endpoint, ApiKey key, byte[] jsonBody, boolean idempotent) {
+    @SuppressWarnings("unchecked")
+    public <T> T send(Endpoint endpoint, ApiKey key, byte[] jsonBody, boolean idempotent, Function<byte[], T> reader) {
         long deadline = System.nanoTime() + config.callTimeout().toNanos();
         AtomicInteger attempts = new AtomicInteger();
         RetryPolicy<HttpResult> retry = retryPolicy(endpoint, idempotent, deadline);
@@ -147,7 +179,7 @@ public final class Transport implements AutoCloseable {
         HttpResult result;
         try {
             result = Failsafe.with(retry).compose(keyLimits.rateLimiter()).compose(keyLimits.bulkhead())
-                    .get(() -> attempt(endpoint, key, jsonBody, deadline, attempts));
+                    .get(() -> read(attempt(endpoint, key, jsonBody, deadline, attempts), reader));
         } catch (RateLimitExceededException | BulkheadFullException e) {
             throw new BisonIoException(endpoint.describeWithWorkspace() + ": no client-side permit within callTimeout "
                     + config.callTimeout() + " (" + e.getClass().getSimpleName()
@@ -160,10 +192,28 @@ public final class Transport implements AutoCloseable {
             throw new BisonIoException(endpoint.describeWithWorkspace() + ": no response after " + attempts.get()
                     + " attempt(s): " + describe(cause), attempts.get(), cause);
         }
-        if (result.status() >= 200 && result.status() < 300) {
-            return result.body();
+        if (result.success()) {
+            if (result.unreadable() != null) {
+                throw result.unreadable();
+            }
+            return (T) result.value();
         }
         throw toException(endpoint, result, attempts.get());
+    }
+
+    /** Reads a 2xx body; an unreadable one is kept as the attempt's result so the policy can judge it. */
+    private static HttpResult read(HttpResult raw, Function<byte[], ?> reader) {
+        if (!raw.success()) {
+            return raw;
+        }
+        try {
+            return new HttpResult(raw.status(), raw.body(), raw.retryAfter(), reader.apply(raw.body()), null);
+        } catch (BisonMalformedResponseException e) {
+            if (e.getCause() instanceof BisonJsonShapeException) {
+                throw e;
+            }
+            return new HttpResult(raw.status(), raw.body(), raw.retryAfter(), null, e);
+        }
     }
 
     private KeyLimits newLimits(ApiKey key) {
@@ -181,7 +231,8 @@ public final class Transport implements AutoCloseable {
         return RetryPolicy.<HttpResult>builder()
                 // A non-idempotent POST is retried only when it certainly did not reach the server.
                 .handle(idempotent ? IOException.class : ConnectException.class)
-                .handleResultIf(r -> r.status() == 429 || (idempotent && isRetryableServerStatus(r.status())))
+                .handleResultIf(r -> r.status() == 429
+                        || (idempotent && (isRetryableServerStatus(r.status()) || r.unreadable() != null)))
                 .abortIf((r, failure) -> System.nanoTime() >= deadline
                         || (r != null && honoursRetryAfter(r.status()) && exceedsDeadline(retryAfter(r), deadline)))
                 .withMaxAttempts(config.maxAttempts())
@@ -190,8 +241,13 @@ public final class Transport implements AutoCloseable {
                 .build();
     }
 
-    private static boolean isRetryableServerStatus(int status) {
-        return status == 502 || status == 503 || status == 504;
+    /**
+     * Every 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no repetition
+     * changes. A 500 from Laravel is usually transient (a deadlock, a worker restarting, a timeout
+     * upstream): production instances answer about 1 % of requests with one.
+     */
+    static boolean isRetryableServerStatus(int status) {
+        return status >= 500 && status <= 599 && status != 501 && status != 505;
     }
 
     private static boolean exceedsDeadline(Duration wait, long deadline) {
@@ -227,8 +283,9 @@ public final class Transport implements AutoCloseable {
 
     private void logRetry(Endpoint endpoint, ExecutionScheduledEvent<HttpResult> e) {
         if (log.isDebugEnabled()) {
-            String what = e.getLastResult() != null ? "status=" + e.getLastResult().status()
-                    : "error=" + e.getLastException().getClass().getSimpleName();
+            HttpResult last = e.getLastResult();
+            String what = last == null ? "error=" + e.getLastException().getClass().getSimpleName()
+                    : "status=" + last.status() + (last.unreadable() != null ? ", body not readable as JSON" : "");
             log.debug("retrying {} [attempt={}, delay={}ms, {}]", endpoint.describeWithWorkspace(),
                     e.getAttemptCount() + 1, e.getDelay().toMillis(), what);
         }

@@ -7,6 +7,7 @@ import io.github.bisonbackfill.bison.simulator.internal.InstanceServer;
 import io.github.bisonbackfill.bison.simulator.internal.InstanceState;
 import io.github.bisonbackfill.bison.simulator.internal.RequestLog;
 import io.github.bisonbackfill.bison.simulator.internal.Settings;
+import io.github.bisonbackfill.bison.simulator.internal.SwitcherPlan;
 import io.github.bisonbackfill.bison.simulator.internal.WorkspaceSpec;
 
 import java.time.Duration;
@@ -14,10 +15,13 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,58 @@ public final class BisonSimulator implements AutoCloseable {
     public static final SimulatedUser DEFAULT_SUPER_ADMIN = new SimulatedUser(1, "Agency Admin", "admin@agency.example");
     /** Name of the instance created when the builder names none. */
     public static final String DEFAULT_INSTANCE = "main";
+    /** Default background faults: none (see {@link Builder#backgroundFault(Fault, double)}). */
+    public static final Map<Fault, Double> DEFAULT_BACKGROUND_FAULTS = Map.of();
+    /** Default probability of replies arriving when page 1 of a workspace's replies is served: never. */
+    public static final double DEFAULT_REPLY_ARRIVAL_PROBABILITY = 0;
+    /** Default interested replies with an unusable from-address per workspace: none. */
+    public static final int DEFAULT_BAD_ADDRESS_REPLIES = 0;
+    /**
+     * Default name pool of {@link InstanceBuilder#generatedWorkspaces}: names that break naive CSV,
+     * SQL or URL handling ({@code "O'Brien & Sons, LLC"}, {@code "Café Ñandú"}, quotes, a backslash...).
+     */
+    public static final List<String> DEFAULT_GENERATED_WORKSPACE_NAMES = DataGenerator.HARD_WORKSPACE_NAMES;
+
+    /** {@link Builder#productionFaults()}: probability of HTTP 500 {@code {"message": "Server Error"}}. */
+    public static final double PRODUCTION_SERVER_ERROR_PROBABILITY = 0.01;
+    /** {@link Builder#productionFaults()}: probability of a connection closed before any response. */
+    public static final double PRODUCTION_DROPPED_CONNECTION_PROBABILITY = 0.005;
+    /** {@link Builder#productionFaults()}: probability of a 200 whose JSON body is cut short. */
+    public static final double PRODUCTION_TRUNCATED_JSON_PROBABILITY = 0.005;
+    /** {@link Builder#productionFaults()}: probability of an answer {@link #PRODUCTION_SLOW_RESPONSE_DELAY} late. */
+    public static final double PRODUCTION_SLOW_RESPONSE_PROBABILITY = 0.003;
+    /** {@link Builder#productionFaults()}: how late a slow answer comes. */
+    public static final Duration PRODUCTION_SLOW_RESPONSE_DELAY = Duration.ofSeconds(3);
+    /** {@link Builder#productionFaults()}: per-key token bucket rate, requests per second. */
+    public static final double PRODUCTION_RATE_PER_KEY = 40;
+    /** {@link Builder#productionFaults()}: per-key token bucket capacity. */
+    public static final int PRODUCTION_BURST_PER_KEY = 10;
+    /** {@link Builder#productionFaults()}: shortest switch lag. */
+    public static final Duration PRODUCTION_SWITCH_LAG_MIN = Duration.ofMillis(200);
+    /** {@link Builder#productionFaults()}: longest switch lag. */
+    public static final Duration PRODUCTION_SWITCH_LAG_MAX = Duration.ofMillis(1500);
+    /** {@link Builder#productionFaults()}: shortest pause of the foreign switcher before switching away. */
+    public static final Duration PRODUCTION_SWITCHER_MIN_INTERVAL = Duration.ofSeconds(1);
+    /** {@link Builder#productionFaults()}: longest pause of the foreign switcher before switching away. */
+    public static final Duration PRODUCTION_SWITCHER_MAX_INTERVAL = Duration.ofSeconds(5);
+    /** {@link Builder#productionFaults()}: shortest stay of the foreign switcher before switching back. */
+    public static final Duration PRODUCTION_SWITCHER_MIN_BACK = Duration.ofMillis(500);
+    /** {@link Builder#productionFaults()}: longest stay of the foreign switcher before switching back. */
+    public static final Duration PRODUCTION_SWITCHER_MAX_BACK = Duration.ofSeconds(3);
+    /** {@link Builder#productionFaults()}: probability that serving page 1 of a workspace's replies adds new ones. */
+    public static final double PRODUCTION_REPLY_ARRIVAL_PROBABILITY = 0.05;
+    /** {@link Builder#productionFaults()}: fewest replies one arrival adds. */
+    public static final int PRODUCTION_REPLY_ARRIVAL_MIN = 1;
+    /** {@link Builder#productionFaults()}: most replies one arrival adds. */
+    public static final int PRODUCTION_REPLY_ARRIVAL_MAX = 3;
+    /** {@link Builder#productionFaults()}: interested replies with an unusable from-address per workspace. */
+    public static final int PRODUCTION_BAD_ADDRESS_REPLIES = 3;
+    /**
+     * {@link Builder#productionFaults()}: the generated-name pool, {@link #DEFAULT_GENERATED_WORKSPACE_NAMES}
+     * with {@code "Café Ñandú"} replaced by {@code "Café Ñandú (50%+)"} (workspace 2 of a generated
+     * instance gets it; {@code "O'Brien & Sons, LLC"} stays workspace 1).
+     */
+    public static final List<String> PRODUCTION_WORKSPACE_NAMES = DataGenerator.PRODUCTION_WORKSPACE_NAMES;
 
     private final Map<String, SimulatedInstance> instances = new LinkedHashMap<>();
     private final Faults faults;
@@ -81,7 +137,9 @@ public final class BisonSimulator implements AutoCloseable {
         Instant anchor = b.dataAnchor != null ? b.dataAnchor : b.clock.instant().truncatedTo(ChronoUnit.DAYS);
         Settings settings = new Settings(b.seed, b.clock, b.lagMin, b.lagMax, b.visibility, b.latencyMin,
                 b.latencyMax, b.keyRate, b.keyBurst, b.instanceRate, b.instanceBurst, b.retryAfterMode,
-                b.foreignSwitcher, anchor, b.requestLogCapacity);
+                b.foreignSwitcher == null ? null : b.foreignSwitcher.mean(), anchor, b.requestLogCapacity,
+                Collections.unmodifiableMap(new LinkedHashMap<>(b.backgroundFaults)), b.arrivalProbability,
+                b.arrivalMin, b.arrivalMax, b.badAddressReplies);
         this.faultRegistry = new FaultRegistry(b.seed);
         this.faults = new Faults(faultRegistry);
         this.requestLog = new RequestLog(b.requestLogCapacity);
@@ -105,11 +163,12 @@ public final class BisonSimulator implements AutoCloseable {
                 }
                 // Different data per instance, but ids numbered from the same bases: they collide.
                 long seed = b.seed * 1_000_003L + (index++) * 7919L;
-                InstanceState state = new InstanceState(e.getKey(), seed, settings, ib.user, ib.workspaces);
+                InstanceState state = new InstanceState(e.getKey(), seed, settings, ib.user,
+                        ib.specs(b.generatedNames));
                 InstanceServer server = new InstanceServer(state, faultRegistry, requestLog, mapper, executor);
                 SimulatedInstance instance = new SimulatedInstance(state, server, this);
                 instances.put(e.getKey(), instance);
-                Duration fs = ib.foreignSwitcher != null ? ib.foreignSwitcher : b.foreignSwitcher;
+                SwitcherPlan fs = ib.foreignSwitcher != null ? ib.foreignSwitcher : b.foreignSwitcher;
                 if (fs != null) {
                     state.startForeignSwitcher(fs);
                 }
@@ -258,8 +317,10 @@ public final class BisonSimulator implements AutoCloseable {
      */
     public static final class InstanceBuilder {
         private final List<WorkspaceSpec> workspaces = new ArrayList<>();
+        /** Ids of the workspaces {@link #generatedWorkspaces} added: their names come from the pool. */
+        private final Set<Long> generatedIds = new HashSet<>();
         private SimulatedUser user = DEFAULT_SUPER_ADMIN;
-        private Duration foreignSwitcher;
+        private SwitcherPlan foreignSwitcher;
 
         InstanceBuilder() {
         }
@@ -323,14 +384,31 @@ public final class BisonSimulator implements AutoCloseable {
          */
         public InstanceBuilder generatedWorkspaces(int count, int interestedEach, int otherEach) {
             long next = workspaces.stream().mapToLong(WorkspaceSpec::id).max().orElse(0) + 1;
-            List<String> names = DataGenerator.HARD_WORKSPACE_NAMES;
             for (int i = 0; i < count; i++) {
                 long id = next + i;
-                int n = (int) ((id - 1) % names.size());
-                String name = names.get(n) + (id > names.size() ? " " + (id - 1) / names.size() : "");
-                workspace(id, name, interestedEach, otherEach);
+                workspace(id, generatedName(DEFAULT_GENERATED_WORKSPACE_NAMES, id), interestedEach, otherEach);
+                generatedIds.add(id);
             }
             return this;
+        }
+
+        /** The name of generated workspace {@code id}: the pool cycled, numbered after the first round. */
+        private static String generatedName(List<String> names, long id) {
+            int n = (int) ((id - 1) % names.size());
+            return names.get(n) + (id > names.size() ? " " + (id - 1) / names.size() : "");
+        }
+
+        /** The workspaces to create, generated ones named from {@code pool}. */
+        private List<WorkspaceSpec> specs(List<String> pool) {
+            if (pool.equals(DEFAULT_GENERATED_WORKSPACE_NAMES)) {
+                return workspaces;
+            }
+            List<WorkspaceSpec> out = new ArrayList<>(workspaces.size());
+            for (WorkspaceSpec s : workspaces) {
+                out.add(generatedIds.contains(s.id())
+                        ? new WorkspaceSpec(s.id(), generatedName(pool, s.id()), s.interested(), s.other()) : s);
+            }
+            return out;
         }
 
         /**
@@ -341,7 +419,24 @@ public final class BisonSimulator implements AutoCloseable {
          * @return this
          */
         public InstanceBuilder foreignSwitcher(Duration meanInterval) {
-            this.foreignSwitcher = positive(meanInterval, "meanInterval");
+            this.foreignSwitcher = SwitcherPlan.exponential(positive(meanInterval, "meanInterval"));
+            return this;
+        }
+
+        /**
+         * Runs a bouncing foreign switcher on this instance from start (overrides the builder-wide
+         * one): see {@link Builder#foreignSwitcher(Duration, Duration, Duration, Duration)}.
+         *
+         * @param minInterval shortest pause before a switch away, positive
+         * @param maxInterval longest pause, not below {@code minInterval}
+         * @param minBack     shortest stay before switching back, positive
+         * @param maxBack     longest stay, not below {@code minBack}
+         * @return this
+         * @throws IllegalArgumentException on a non-positive or inverted range
+         */
+        public InstanceBuilder foreignSwitcher(Duration minInterval, Duration maxInterval, Duration minBack,
+                                               Duration maxBack) {
+            this.foreignSwitcher = SwitcherPlan.bouncing(minInterval, maxInterval, minBack, maxBack);
             return this;
         }
     }
@@ -362,8 +457,14 @@ public final class BisonSimulator implements AutoCloseable {
         private double instanceRate;
         private int instanceBurst;
         private RetryAfterMode retryAfterMode = DEFAULT_RETRY_AFTER_MODE;
-        private Duration foreignSwitcher;
+        private SwitcherPlan foreignSwitcher;
         private int requestLogCapacity = DEFAULT_REQUEST_LOG_CAPACITY;
+        private final Map<Fault, Double> backgroundFaults = new LinkedHashMap<>(DEFAULT_BACKGROUND_FAULTS);
+        private double arrivalProbability = DEFAULT_REPLY_ARRIVAL_PROBABILITY;
+        private int arrivalMin = 1;
+        private int arrivalMax = 1;
+        private int badAddressReplies = DEFAULT_BAD_ADDRESS_REPLIES;
+        private List<String> generatedNames = DEFAULT_GENERATED_WORKSPACE_NAMES;
 
         Builder() {
         }
@@ -559,7 +660,151 @@ public final class BisonSimulator implements AutoCloseable {
          * @return this
          */
         public Builder foreignSwitcher(Duration meanInterval) {
-            this.foreignSwitcher = positive(meanInterval, "meanInterval");
+            this.foreignSwitcher = SwitcherPlan.exponential(positive(meanInterval, "meanInterval"));
+            return this;
+        }
+
+        /**
+         * Runs a bouncing foreign switcher on every instance from start: another actor that, after a
+         * pause uniform in [{@code minInterval}, {@code maxInterval}], switches the super-admin user to
+         * a random other workspace and, after a stay uniform in [{@code minBack}, {@code maxBack}],
+         * switches it back to the workspace that was current (the latest switch's target) before; then
+         * pauses again. Its switches go through the switch lag and count as foreign switches. Its
+         * draws come from a stream seeded from the simulator seed (per instance), not from the data
+         * stream. Replaces {@link #foreignSwitcher(Duration)}; an instance's own setting wins.
+         *
+         * @param minInterval shortest pause before a switch away, positive
+         * @param maxInterval longest pause, not below {@code minInterval}
+         * @param minBack     shortest stay before switching back, positive
+         * @param maxBack     longest stay, not below {@code minBack}
+         * @return this
+         * @throws IllegalArgumentException on a non-positive or inverted range
+         */
+        public Builder foreignSwitcher(Duration minInterval, Duration maxInterval, Duration minBack,
+                                       Duration maxBack) {
+            this.foreignSwitcher = SwitcherPlan.bouncing(minInterval, maxInterval, minBack, maxBack);
+            return this;
+        }
+
+        /**
+         * No builder-wide foreign switcher (the default; undoes a preset's). Instances configured with
+         * their own still run theirs.
+         *
+         * @return this
+         */
+        public Builder noForeignSwitcher() {
+            this.foreignSwitcher = null;
+            return this;
+        }
+
+        /**
+         * Adds a background fault: every authenticated request that passes the rate limit is answered
+         * with {@code fault} with this probability, on every instance, endpoint and key, whatever the
+         * programmed {@link BisonSimulator#faults() faults} say (a matching programmed rule takes precedence; a
+         * {@link Faults#clear()} does not remove background faults). Background faults are mutually
+         * exclusive: one uniform draw per request, from a stream seeded from the simulator seed (per
+         * instance), picks at most one, so each fault's probability is exactly the one given (unlike
+         * several {@link Faults#failRandomly} rules, where a later rule only sees the requests earlier
+         * ones spared). Adding the same {@code Fault} instance again replaces its probability.
+         * Default {@link #DEFAULT_BACKGROUND_FAULTS}.
+         *
+         * @param fault       the fault
+         * @param probability in (0, 1]; the probabilities of all background faults must add up to at most 1
+         * @return this
+         * @throws IllegalArgumentException if {@code probability} is outside (0, 1] or the sum exceeds 1
+         */
+        public Builder backgroundFault(Fault fault, double probability) {
+            Objects.requireNonNull(fault, "fault");
+            if (!(probability > 0 && probability <= 1)) {
+                throw new IllegalArgumentException("probability must be in (0, 1], got " + probability);
+            }
+            double others = backgroundFaults.entrySet().stream().filter(e -> e.getKey() != fault)
+                    .mapToDouble(Map.Entry::getValue).sum();
+            if (others + probability > 1 + 1e-12) {
+                throw new IllegalArgumentException("background fault probabilities must add up to at most 1, got "
+                        + (others + probability));
+            }
+            backgroundFaults.put(fault, probability);
+            return this;
+        }
+
+        /**
+         * Removes every background fault (undoes a preset's).
+         *
+         * @return this
+         */
+        public Builder noBackgroundFaults() {
+            backgroundFaults.clear();
+            return this;
+        }
+
+        /**
+         * Replies arriving during scans: each time page 1 of a workspace's replies is served (status
+         * 200, any filters), with {@code probability} between {@code min} and {@code max} (uniform)
+         * new interested replies are added to that workspace before the page is written, as
+         * {@link SimulatedInstance#addReplies(long, int)} does (ground truth updated; later pages shift;
+         * counted in {@link SimulatorCounters#repliesArrived()}). Draws come from a stream seeded from
+         * the simulator seed (per instance); the new replies' content from the data generator. Default
+         * {@link #DEFAULT_REPLY_ARRIVAL_PROBABILITY} (never).
+         *
+         * @param probability in [0, 1]; 0 turns arrivals off
+         * @param min         fewest replies per arrival, at least 1
+         * @param max         most replies per arrival, not below {@code min}
+         * @return this
+         * @throws IllegalArgumentException on a probability outside [0, 1] or a bad range
+         */
+        public Builder replyArrivals(double probability, int min, int max) {
+            if (!(probability >= 0 && probability <= 1)) {
+                throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
+            }
+            if (min < 1 || max < min) {
+                throw new IllegalArgumentException("replyArrivals must satisfy 1 <= min <= max, got " + min + ", " + max);
+            }
+            this.arrivalProbability = probability;
+            this.arrivalMin = min;
+            this.arrivalMax = max;
+            return this;
+        }
+
+        /**
+         * Adds {@code perWorkspace} interested, untracked replies ({@code lead} and {@code lead_id} null)
+         * to every workspace at start, whose {@code from_email_address} is unusable, cycling through: blank
+         * {@code ""}, missing (the key absent), {@code "not-an-email"}, {@code "   "},
+         * {@code "jane.doe@"}, {@code "@example.com"}. They are the newest replies at start (ids above
+         * the generated ones, dates just before the data anchor); their content comes from a stream of
+         * their own, so the other generated replies stay as they were (only reply ids assigned later
+         * move up). Ground truth: {@link SimulatedInstance#interestedReplies(long)} includes them,
+         * {@link SimulatedInstance#interestedEmails(long)} does not (see
+         * {@link SimulatedInstance#isUsableEmail(String)}). Default {@link #DEFAULT_BAD_ADDRESS_REPLIES}.
+         *
+         * @param perWorkspace how many per workspace, not negative; 0 for none
+         * @return this
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder badAddressReplies(int perWorkspace) {
+            if (perWorkspace < 0) {
+                throw new IllegalArgumentException("badAddressReplies must not be negative, got " + perWorkspace);
+            }
+            this.badAddressReplies = perWorkspace;
+            return this;
+        }
+
+        /**
+         * The name pool {@link InstanceBuilder#generatedWorkspaces} cycles through (workspace id 1 gets
+         * the first name, ...; numbered after a full round), for every instance, whenever it was
+         * called. Default {@link #DEFAULT_GENERATED_WORKSPACE_NAMES};
+         * {@link #PRODUCTION_WORKSPACE_NAMES} is the production preset's.
+         *
+         * @param names at least one name
+         * @return this
+         * @throws IllegalArgumentException if empty
+         */
+        public Builder generatedWorkspaceNames(List<String> names) {
+            Objects.requireNonNull(names, "names");
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("generatedWorkspaceNames needs at least one name");
+            }
+            this.generatedNames = List.copyOf(names);
             return this;
         }
 
@@ -588,6 +833,51 @@ public final class BisonSimulator implements AutoCloseable {
             switchVisibility(SwitchVisibility.USERS_FIRST);
             latency(Duration.ofMillis(2), Duration.ofMillis(20));
             foreignSwitcher(Duration.ofSeconds(3));
+            return this;
+        }
+
+        /**
+         * The production preset: the fault mix a production Email Bison was measured to produce
+         * (issue 10), on every instance, endpoint and key. Each number is a {@code PRODUCTION_*}
+         * constant:
+         * <ul>
+         *   <li>background faults, mutually exclusive, exact probabilities: 1 % HTTP 500
+         *       {@code {"message": "Server Error"}}, 0.5 % connection closed before any response,
+         *       0.5 % HTTP 200 with the JSON body cut short, 0.3 % the normal answer 3 s late;</li>
+         *   <li>a per-key token bucket of 40 requests/s, burst 10; its 429s carry {@code Retry-After: 1}
+         *       (the seconds until a token, rounded up) or no {@code Retry-After}, half and half
+         *       ({@link RetryAfterMode#MIXED});</li>
+         *   <li>switch lag uniform in [0.2 s, 1.5 s] with {@link SwitchVisibility#USERS_FIRST};</li>
+         *   <li>a bouncing foreign switcher: every 1–5 s to a random other workspace, back after
+         *       0.5–3 s;</li>
+         *   <li>replies arriving during 5 % of scans: 1–3 new interested replies when page 1 is served;</li>
+         *   <li>3 interested replies per workspace with a blank, missing or invalid from-address;</li>
+         *   <li>generated workspace names from {@link #PRODUCTION_WORKSPACE_NAMES}
+         *       ({@code "O'Brien & Sons, LLC"}, {@code "Café Ñandú (50%+)"}, ...).</li>
+         * </ul>
+         * Every random choice comes from its own stream seeded from {@link #seed(long)} (faults,
+         * Retry-After, switcher, arrivals, bad addresses), so the generated data of a seed is the one it
+         * has without the preset, except for the extra replies and the names. Later calls override parts
+         * (e.g. {@link #noForeignSwitcher()}, {@link #noBackgroundFaults()}, {@link #switchLag(Duration)}).
+         *
+         * @return this
+         */
+        public Builder productionFaults() {
+            noBackgroundFaults();
+            backgroundFault(Fault.status(500), PRODUCTION_SERVER_ERROR_PROBABILITY);
+            backgroundFault(Fault.dropConnection(), PRODUCTION_DROPPED_CONNECTION_PROBABILITY);
+            backgroundFault(Fault.truncatedJson(), PRODUCTION_TRUNCATED_JSON_PROBABILITY);
+            backgroundFault(Fault.slowResponse(PRODUCTION_SLOW_RESPONSE_DELAY), PRODUCTION_SLOW_RESPONSE_PROBABILITY);
+            rateLimitPerKey(PRODUCTION_RATE_PER_KEY, PRODUCTION_BURST_PER_KEY);
+            retryAfter(RetryAfterMode.MIXED);
+            switchLag(PRODUCTION_SWITCH_LAG_MIN, PRODUCTION_SWITCH_LAG_MAX);
+            switchVisibility(SwitchVisibility.USERS_FIRST);
+            foreignSwitcher(PRODUCTION_SWITCHER_MIN_INTERVAL, PRODUCTION_SWITCHER_MAX_INTERVAL,
+                    PRODUCTION_SWITCHER_MIN_BACK, PRODUCTION_SWITCHER_MAX_BACK);
+            replyArrivals(PRODUCTION_REPLY_ARRIVAL_PROBABILITY, PRODUCTION_REPLY_ARRIVAL_MIN,
+                    PRODUCTION_REPLY_ARRIVAL_MAX);
+            badAddressReplies(PRODUCTION_BAD_ADDRESS_REPLIES);
+            generatedWorkspaceNames(PRODUCTION_WORKSPACE_NAMES);
             return this;
         }
 

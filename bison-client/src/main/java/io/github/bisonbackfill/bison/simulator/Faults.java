@@ -62,6 +62,10 @@ public final class Faults {
     /**
      * Answers each matching request with {@code fault} with the given probability (deterministic
      * sequence from the simulator's seed, though which request gets which draw depends on timing).
+     * Rules are checked in order and the first that hits answers, so a later random rule only sees
+     * the requests earlier ones spared (its effective rate is lower than {@code probability}); for a
+     * mix with exact, mutually exclusive rates use
+     * {@link BisonSimulator.Builder#backgroundFault(Fault, double)}.
      *
      * @param matcher     which requests
      * @param probability in (0, 1]

@@ -4,10 +4,12 @@ import io.github.bisonbackfill.bison.Lead;
 import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.bison.Workspace;
 import io.github.bisonbackfill.bison.simulator.internal.ApiKey;
+import io.github.bisonbackfill.bison.simulator.internal.DataGenerator;
 import io.github.bisonbackfill.bison.simulator.internal.InstanceServer;
 import io.github.bisonbackfill.bison.simulator.internal.InstanceState;
 import io.github.bisonbackfill.bison.simulator.internal.SimLead;
 import io.github.bisonbackfill.bison.simulator.internal.SimReply;
+import io.github.bisonbackfill.bison.simulator.internal.SwitcherPlan;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -195,7 +197,9 @@ public final class SimulatedInstance {
     /**
      * Ground truth: the distinct emails (trimmed, lower-cased) of the workspace's interested,
      * tracked replies' leads, plus untracked replies' from-addresses: the rows a dedup by email
-     * should produce.
+     * should produce. Addresses that are not usable (blank, missing or invalid, as the
+     * {@linkplain BisonSimulator.Builder#badAddressReplies bad-address replies} have) are left out:
+     * a dedup rejects them (see {@link #isUsableEmail(String)}).
      *
      * @param workspaceId the workspace
      * @return the normalised emails
@@ -204,9 +208,27 @@ public final class SimulatedInstance {
         Set<String> out = new LinkedHashSet<>();
         for (SimReply r : state.replies(workspaceId, SimReply::interested)) {
             String email = r.lead() != null ? r.lead().email() : r.fromEmail();
-            out.add(email.trim().toLowerCase(Locale.ROOT));
+            if (DataGenerator.usableEmail(email)) {
+                out.add(email.trim().toLowerCase(Locale.ROOT));
+            }
         }
         return out;
+    }
+
+    /**
+     * The simulator's notion of a usable email, the one {@link #interestedEmails(long)} applies: after
+     * trimming whitespace, exactly one {@code @}, a non-empty local part, a domain with a dot and no
+     * empty label at either end or {@code ..}, no whitespace, control or {@code <>()[],;:"\}
+     * character inside, at most 254 characters. It agrees with backfill-core's
+     * {@code EmailNormalizer} on every address the simulator generates (backfill-core's tests check
+     * this); it does not unwrap {@code Name <addr>} or {@code mailto:} forms, which the simulator
+     * never generates.
+     *
+     * @param email an email, may be {@code null}
+     * @return whether it is usable
+     */
+    public static boolean isUsableEmail(String email) {
+        return DataGenerator.usableEmail(email);
     }
 
     /**
@@ -360,6 +382,20 @@ public final class SimulatedInstance {
     public void startForeignSwitcher(Duration meanInterval) {
         Objects.requireNonNull(meanInterval, "meanInterval");
         state.startForeignSwitcher(meanInterval);
+    }
+
+    /**
+     * Starts (or restarts) a bouncing foreign switcher on this instance (see
+     * {@link BisonSimulator.Builder#foreignSwitcher(Duration, Duration, Duration, Duration)}).
+     *
+     * @param minInterval shortest pause before a switch away, positive
+     * @param maxInterval longest pause, not below {@code minInterval}
+     * @param minBack     shortest stay before switching back, positive
+     * @param maxBack     longest stay, not below {@code minBack}
+     * @throws IllegalArgumentException on a non-positive or inverted range
+     */
+    public void startForeignSwitcher(Duration minInterval, Duration maxInterval, Duration minBack, Duration maxBack) {
+        state.startForeignSwitcher(SwitcherPlan.bouncing(minInterval, maxInterval, minBack, maxBack));
     }
 
     /** Stops the foreign switcher, if running. */

@@ -13,8 +13,11 @@ package io.github.bisonbackfill.bison.simulator;
  * @param faultsInjected        requests answered by an injected fault
  * @param keysMinted            api-user keys minted over HTTP or through the instance handle
  * @param maxConcurrentRequests the largest number of requests served at the same moment
+ * @param repliesArrived        replies added by reply arrivals during scans
+ *                              ({@link BisonSimulator.Builder#replyArrivals}), not by
+ *                              {@link SimulatedInstance#addReplies(long, int)}
  */
 public record SimulatorCounters(long requests, long rateLimited, long switchRequests, long switchesAccepted,
                                 long foreignSwitches, long faultsInjected, long keysMinted,
-                                int maxConcurrentRequests) {
+                                int maxConcurrentRequests, long repliesArrived) {
 }

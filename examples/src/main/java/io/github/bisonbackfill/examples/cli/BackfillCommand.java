@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.examples.cli;
 
+import io.github.bisonbackfill.bison.KeyMode;
 import io.github.bisonbackfill.core.BackfillOrchestrator;
 import io.github.bisonbackfill.core.BackfillReport;
 import io.github.bisonbackfill.core.ClientReport;
@@ -41,6 +42,10 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "skip the clients completed in the last run (needs run.checkpoint_file)")
     boolean resume;
 
+    @Option(names = "--force", description = "with run.key_store: replace a stored key that Email Bison rejects (401)"
+            + " with a newly minted one")
+    boolean force;
+
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON to FILE")
     Path reportFile;
 
@@ -60,7 +65,7 @@ final class BackfillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackfillConfig cfg = config.load();
-        try (Wiring wiring = new Wiring(cfg, cli.env)) {
+        try (Wiring wiring = new Wiring(cfg, cli.env).replaceRejectedStoredKeys(force)) {
             List<BackfillConfig.Client> selected = selected(cli, wiring, cfg, clients);
             if (sinceLast && resume) {
                 throw new CommandLine.ParameterException(cli.spec.commandLine(),
@@ -132,16 +137,16 @@ final class BackfillCommand implements Callable<Integer> {
     /** One line per client and a total line. */
     static void printSummary(PrintStream out, BackfillReport report) {
         TextTable t = new TextTable("client", "instance", "key mode", "scan", ">pages", ">interested", ">leads",
-                ">written", ">rejected", ">violations", "outcome");
+                ">written", ">rejected", ">violations", ">attempts", "outcome");
         for (ClientReport c : report.clients()) {
             t.row(c.client().clientName(), c.client().instance(),
-                    c.scan() == null ? null : c.scan().keyMode().name().toLowerCase(Locale.ROOT),
+                    c.scan() == null ? null : keyMode(c.scan().keyMode()),
                     c.scan() == null ? null : c.scan().mode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     c.scan() == null ? null : c.scan().pagesRead(), c.scan() == null ? null : c.scan().interestedReplies(),
                     c.dedup() == null ? null : c.dedup().uniqueLeads(), c.write() == null ? null : c.write().rowsWritten(),
                     c.rejectedTotal(),
                     c.scan() == null ? null : c.scan().violationsDetected() + "/" + c.scan().violationsRecovered(),
-                    c.outcome());
+                    c.attempts(), c.outcome());
         }
         out.println();
         out.println("Backfill report (run " + report.runId() + (report.dryRun() ? ", dry run" : "") + ", "
@@ -149,5 +154,30 @@ final class BackfillCommand implements Callable<Integer> {
         t.print(out);
         out.println("total: " + report.clients().size() + " clients, " + report.totalRowsWritten() + " rows written; "
                 + "violations = workspace-context violations detected/recovered");
+        long minted = report.clients().stream().filter(c -> c.scan() != null
+                && c.scan().keyMode() == KeyMode.MINTED_API_USER_KEY).count();
+        if (minted > 0) {
+            out.println("key store: " + minted + " api-user key(s) minted in this run (minted key); later runs read"
+                    + " those workspaces with them, without switching");
+        }
+        for (ClientReport c : report.clients()) {
+            if (c.attempts() > 1 || c.error() != null) {
+                for (int i = 0; i < c.failedAttempts().size(); i++) {
+                    out.println("  " + c.client().clientName() + ": attempt " + (i + 1) + " failed ("
+                            + (c.failedAttempts().get(i).transientFailure() ? "transient" : "permanent") + "): "
+                            + c.failedAttempts().get(i).message());
+                }
+            }
+        }
+    }
+
+    /** How a summary names a key mode. */
+    static String keyMode(KeyMode mode) {
+        return switch (mode) {
+            case API_USER_KEY -> "api-user key";
+            case STORED_API_USER_KEY -> "stored key";
+            case MINTED_API_USER_KEY -> "minted key";
+            case SUPER_ADMIN_SWITCHING -> "super-admin";
+        };
     }
 }

@@ -105,14 +105,17 @@ public record BackfillConfig(List<Instance> instances, List<Client> clients, Sup
      * @param timeZone            zone of month-to-date counts ({@code kpi}, the demo)
      * @param checkpointFile      checkpoint file (resolved against the config file's directory), or
      *                            {@code null} for in-memory checkpoints ({@code --resume} then has nothing to resume)
+     * @param keyStoreFile        the key store file ({@code run.key_store}, resolved against the config file's
+     *                            directory): api-user keys minted on demand for workspaces without
+     *                            {@code api_key_env}; {@code null} for none (such workspaces are read by switching)
      */
     public record Run(int clientsPerBatch, int parallelScans, Duration delayBetweenClients,
-                      Duration delayBetweenBatches, ZoneId timeZone, Path checkpointFile) {
-        /** The defaults: those of {@link BackfillOrchestrator}, UTC, no checkpoint file. */
+                      Duration delayBetweenBatches, ZoneId timeZone, Path checkpointFile, Path keyStoreFile) {
+        /** The defaults: those of {@link BackfillOrchestrator}, UTC, no checkpoint file, no key store. */
         public static Run defaults() {
             return new Run(BackfillOrchestrator.DEFAULT_CLIENTS_PER_BATCH, BackfillOrchestrator.DEFAULT_PARALLEL_SCANS,
                     BackfillOrchestrator.DEFAULT_DELAY_BETWEEN_CLIENTS, BackfillOrchestrator.DEFAULT_DELAY_BETWEEN_BATCHES,
-                    DEFAULT_TIME_ZONE, null);
+                    DEFAULT_TIME_ZONE, null, null);
         }
     }
 

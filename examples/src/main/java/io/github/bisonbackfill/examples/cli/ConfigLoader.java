@@ -213,12 +213,18 @@ public final class ConfigLoader {
             }
         }
         String checkpoint = o.string("checkpoint_file", false);
+        String keyStore = o.string("key_store", false);
         o.finish();
         return new BackfillConfig.Run(batch == null ? d.clientsPerBatch() : Math.toIntExact(Math.min(batch, 10_000)),
                 scans == null ? d.parallelScans() : Math.toIntExact(Math.min(scans, 1_000)),
                 betweenClients == null ? d.delayBetweenClients() : betweenClients,
                 betweenBatches == null ? d.delayBetweenBatches() : betweenBatches, zone,
-                checkpoint == null ? null : (baseDir == null ? Path.of(checkpoint) : baseDir.resolve(checkpoint)).normalize());
+                checkpoint == null ? null : resolve(baseDir, checkpoint), keyStore == null ? null : resolve(baseDir, keyStore));
+    }
+
+    /** A path of the config, relative to the config file's directory. */
+    private static Path resolve(Path baseDir, String path) {
+        return (baseDir == null ? Path.of(path) : baseDir.resolve(path)).normalize();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.examples.cli;
 
+import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.core.BackfillOrchestrator;
 import io.github.bisonbackfill.core.BackfillPlan;
@@ -27,7 +28,23 @@ final class Wiring implements AutoCloseable {
     private final BackfillConfig config;
     private final Map<String, String> env;
     private final Map<String, BisonClient> clients = new LinkedHashMap<>();
+    private ApiKeyStore keyStore;
+    private boolean replaceRejectedStoredKeys;
     private SupabaseWriter writer;
+
+    /** The config's key store (one per wiring, shared by its instances), created on first use. */
+    private ApiKeyStore keyStore() {
+        if (keyStore == null) {
+            keyStore = ApiKeyStore.file(config.run().keyStoreFile());
+        }
+        return keyStore;
+    }
+
+    /** Sets whether a stored key that Email Bison rejects (401) is replaced by a new one (the CLI's --force). */
+    Wiring replaceRejectedStoredKeys(boolean replace) {
+        this.replaceRejectedStoredKeys = replace;
+        return this;
+    }
 
     Wiring(BackfillConfig config, Map<String, String> env) {
         this.config = Objects.requireNonNull(config, "config");
@@ -111,7 +128,11 @@ final class Wiring implements AutoCloseable {
             if (inst.maxConcurrentRequests() != null) {
                 b.maxConcurrentRequests(inst.maxConcurrentRequests());
             }
-            boolean needSuperAdmin = superAdminRequired;
+            // A key store mints the keys it lacks with the super-admin key.
+            boolean needSuperAdmin = superAdminRequired || config.run().keyStoreFile() != null;
+            if (config.run().keyStoreFile() != null) {
+                b.keyStore(keyStore()).replaceRejectedStoredKeys(replaceRejectedStoredKeys);
+            }
             for (BackfillConfig.Client c : e.getValue()) {
                 if (c.apiKeyEnv() == null) {
                     needSuperAdmin = true;

@@ -408,7 +408,7 @@ public final class Demo {
         for (ClientResult c : result.clients()) {
             ClientReport r = byName.get(c.name());
             var rec = r.reconciliation();
-            t.row(c.name(), c.instance(), c.keyMode() == KeyMode.API_USER_KEY ? "api-user" : "super-admin",
+            t.row(c.name(), c.instance(), c.keyMode().isApiUserKey() ? "api-user" : "super-admin",
                     c.expectedLeads(), c.rows(), c.wrongRows(),
                     rec == null ? "-" : rec.matches() ? "yes" : "NO (" + rec.difference() + ")",
                     c.mtdRows(), "|",

@@ -134,8 +134,8 @@ class CliCommandsTest {
         assertThat(rows(table, "Café Ñandú")).isEqualTo(expected(sim.instance("alpha"), 102));
         assertThat(rows(table, "O'Brien & Sons, LLC")).isEqualTo(expected(sim.instance("beta"), 101));
         assertThat(rows(table, "Zürich Dental")).isEqualTo(expected(sim.instance("beta"), 102));
-        assertThat(r.out()).contains("COMPLETED").containsPattern("Harbor Insurance, LLC\\s+alpha\\s+super_admin_switching")
-                .containsPattern("O'Brien & Sons, LLC\\s+beta\\s+api_user_key");
+        assertThat(r.out()).contains("COMPLETED").containsPattern("Harbor Insurance, LLC\\s+alpha\\s+super-admin")
+                .containsPattern("O'Brien & Sons, LLC\\s+beta\\s+api-user key");
         assertThat(Files.readString(report)).contains("\"runId\"");
         assertThat(dir.resolve("checkpoint.json")).exists();
         assertThat(r.out() + r.err()).doesNotContain(db.serviceRoleKey()).doesNotContain(env.get("BETA_101"));
@@ -251,7 +251,7 @@ class CliCommandsTest {
 
         Cli.Result b = Cli.run(env, "backfill", "-c", cfg.toString(), "--client", "O'Brien & Sons, LLC", "--client", "Zürich Dental");
         assertThat(b.exit()).as(b.toString()).isZero();
-        assertThat(b.out()).containsPattern("Zürich Dental\\s+beta\\s+api_user_key");
+        assertThat(b.out()).containsPattern("Zürich Dental\\s+beta\\s+api-user key");
         assertThat(rows(table, "Zürich Dental")).isEqualTo(expected(sim.instance("beta"), 102));
         assertThat(sim.instance("beta").counters().switchRequests()).isEqualTo(switchesBefore);
 

@@ -71,6 +71,28 @@ public final class Errors {
         return code.startsWith("22") || code.startsWith("23") || code.equals("21000") || code.equals("P0001");
     }
 
+    /**
+     * Whether a 5xx answer marks a transient failure, so the same idempotent request may succeed when
+     * sent again: any 5xx but 501 and 505 that carries no PostgreSQL error (a gateway's or proxy's
+     * page, {@code {"message": ...}} alone), PostgREST's connection codes ({@code PGRST000-003}), and
+     * PostgreSQL's connection ({@code 08xxx}), insufficient-resources ({@code 53xxx}, e.g. too many
+     * connections), operator-intervention ({@code 57P0x}: shutdown, cannot connect now) and
+     * system-error ({@code 58xxx}) classes. Not transient: a statement timeout ({@code 57014}, split
+     * instead), row data ({@link #rowLevel}) and every other SQL error, which would fail again.
+     */
+    public static boolean transientServerError(PostgrestError error) {
+        int status = error.status();
+        if (status < 500 || status > 599 || status == 501 || status == 505) {
+            return false;
+        }
+        String code = error.code();
+        if (code == null || code.isBlank()) {
+            return true;
+        }
+        return connectionCode(error) || code.startsWith("08") || code.startsWith("53") || code.startsWith("57P")
+                || code.startsWith("58");
+    }
+
     /** Deadlock ({@code 40P01}) or serialization failure ({@code 40001}): PostgreSQL rolled the transaction back. */
     public static boolean rolledBackByConcurrency(PostgrestError error) {
         return "40P01".equals(error.code()) || "40001".equals(error.code());

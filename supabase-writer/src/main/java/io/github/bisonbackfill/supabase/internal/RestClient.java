@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * HTTP transport to one PostgREST: authentication headers, per-attempt timeout, and the one retry
@@ -198,11 +199,22 @@ public final class RestClient implements Closeable {
      * @throws SupabaseIoException when no answer was obtained
      */
     public Outcome send(Request request, RetryMode mode, String description, RetryCounter counter) {
+        return send(request, mode, description, counter, response -> true);
+    }
+
+    /**
+     * Sends a request like {@link #send(Request, RetryMode, String, RetryCounter)}; a 2xx whose body
+     * {@code readable} refuses (cut short, a proxy's page) is asked again within the same budget, on
+     * an idempotent mode only. After the budget the last answer is returned for the caller to report.
+     */
+    public Outcome send(Request request, RetryMode mode, String description, RetryCounter counter,
+                        Predicate<RestResponse> readable) {
         AtomicInteger attempts = new AtomicInteger();
         RetryPolicy<RestResponse> policy = RetryPolicy.<RestResponse>builder()
                 .handleIf((response, failure) -> failure != null
                         ? failure instanceof IOException io && retryableFailure(io, mode)
-                        : retryableResponse(response, mode))
+                        : retryableResponse(response, mode)
+                        || (mode != RetryMode.UNPROCESSED_ONLY && response.successful() && !readable.test(response)))
                 .withMaxAttempts(maxAttempts)
                 .withMaxDuration(callTimeout)
                 .withDelayFn(ctx -> delay(ctx.getAttemptCount(), ctx.getLastResult()))
@@ -274,12 +286,11 @@ public final class RestClient implements Closeable {
                         || "PGRST002".equals(error.code()) || "PGRST003".equals(error.code());
             case IDEMPOTENT_SPLITTABLE:
                 if (Errors.sizeRelated(error)) {
-                    return false;
+                    return false; // split instead: a smaller request may succeed where this one cannot
                 }
-                return status == 429 || status == 502 || status == 503 || status == 520 || Errors.connectionCode(error);
+                return status == 429 || Errors.transientServerError(error);
             default:
-                return status == 429 || status == 502 || status == 503 || status == 504 || status == 520
-                        || Errors.connectionCode(error);
+                return status == 429 || status == 504 || Errors.transientServerError(error);
         }
     }
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,6 +48,22 @@ public final class DataGenerator {
             "Hélène's Bakery", "A/B Testing Co", "Zürich Dental; Zahnärzte", "Peak & Pine Realty",
             "Nguyễn Family Law", "Brightline Solar", "Øresund Freight ApS", "Tom's Roofing #2",
             "Acme Logistics", "Blue Sky Dental", "Crème de la Crème Events", "Back\\slash Studio");
+
+    /**
+     * {@link #HARD_WORKSPACE_NAMES} with {@code "Café Ñandú"} replaced by {@code "Café Ñandú (50%+)"}
+     * (parentheses, a percent sign and a plus on top of the accents): the pool of the production preset.
+     * A separate list so that the default names, which existing seeds and tests rely on, stay as they are.
+     */
+    public static final List<String> PRODUCTION_WORKSPACE_NAMES = HARD_WORKSPACE_NAMES.stream()
+            .map(n -> n.equals("Café Ñandú") ? "Café Ñandú (50%+)" : n).toList();
+
+    /**
+     * The from-addresses of {@link #badAddressReplies} in the order they are used (cycled): blank,
+     * missing (the JSON key absent), and invalid forms that have no usable address. Unmodifiable;
+     * contains {@code null}.
+     */
+    public static final List<String> BAD_FROM_ADDRESSES = Collections.unmodifiableList(
+            Arrays.asList("", null, "not-an-email", "   ", "jane.doe@", "@example.com"));
 
     private static final String[] FIRST = {"Dana", "Siobhán", "José", "Mary-Kate", "Jean-Luc", "Zoë", "Łukasz",
         "Anne-Marie", "D'Andre", "Renée", "Chloé", "Mike", "Priya", "Søren", "Ngọc", "Ana", "Tom", "Grace"};
@@ -111,6 +129,10 @@ public final class DataGenerator {
      * @return the uuid text
      */
     public String uuid() {
+        return uuid(random);
+    }
+
+    private static String uuid(Random random) {
         long msb = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
         long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
@@ -193,6 +215,81 @@ public final class DataGenerator {
             out.add(d.build(nextReplyId++));
         }
         return out;
+    }
+
+    /**
+     * Generates interested, untracked replies (no lead) whose from-address is unusable, cycling through
+     * {@link #BAD_FROM_ADDRESSES}, with ids above every existing one and dates just before the data
+     * anchor. Their content comes from {@code contentRandom}, not from this generator's stream, so that
+     * turning them on leaves every other generated value as it was (only later reply ids move up).
+     *
+     * @param workspaceId   the workspace
+     * @param count         how many
+     * @param contentRandom the random source for names, bodies and flags
+     * @return the replies, ids ascending
+     */
+    public List<SimReply> badAddressReplies(long workspaceId, int count, Random contentRandom) {
+        List<SimReply> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Draft d = new Draft();
+            d.uuid = uuid(contentRandom);
+            d.workspaceId = workspaceId;
+            d.interested = true;
+            d.senderEmailId = senderByWorkspace.computeIfAbsent(workspaceId, k -> nextSenderId++);
+            String first = FIRST[contentRandom.nextInt(FIRST.length)];
+            String last = LAST[contentRandom.nextInt(LAST.length)];
+            d.fromName = first + " " + last;
+            d.fromEmail = BAD_FROM_ADDRESSES.get(i % BAD_FROM_ADDRESSES.size());
+            d.folder = "Inbox";
+            d.read = contentRandom.nextBoolean();
+            String text = INTERESTED_TEXT[contentRandom.nextInt(INTERESTED_TEXT.length)];
+            d.subject = "Re: quick question";
+            d.textBody = text + "\n\nOn Mon, " + first + " wrote:\n> quick question";
+            d.htmlBody = "<div dir=\"ltr\"><p>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</p></div>";
+            d.rawBody = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"UTF-8\"\r\n\r\n" + text;
+            d.toName = "Alex from the agency";
+            d.toAddress = "alex@outreach-" + d.senderEmailId + ".example";
+            d.dateReceived = anchor.minus(Duration.ofMinutes(count - i));
+            d.createdAt = d.dateReceived.plusSeconds(1);
+            d.updatedAt = d.createdAt;
+            out.add(d.build(nextReplyId++));
+        }
+        return out;
+    }
+
+    /**
+     * Whether an email is usable as a lead's identity: after trimming whitespace, exactly one
+     * {@code @}, a non-empty local part, a domain with a dot and no empty label at either end or
+     * {@code ..}, no whitespace, control or {@code <>()[],;:"\} character inside, at most 254
+     * characters. It agrees with backfill-core's {@code EmailNormalizer} on every address the
+     * simulator generates (valid ones with stray case and spaces, and {@link #BAD_FROM_ADDRESSES});
+     * unlike it, it does not unwrap {@code Name <addr>} or {@code mailto:} forms, which the simulator
+     * never generates. backfill-core's tests check the agreement.
+     *
+     * @param email the email, may be {@code null}
+     * @return {@code true} when usable
+     */
+    public static boolean usableEmail(String email) {
+        if (email == null) {
+            return false;
+        }
+        String s = email.strip();
+        if (s.isEmpty() || s.length() > 254) {
+            return false;
+        }
+        int at = s.indexOf('@');
+        if (at <= 0 || at != s.lastIndexOf('@')) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)
+                    || "<>()[],;:\"\\".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        String domain = s.substring(at + 1);
+        return domain.indexOf('.') > 0 && !domain.endsWith(".") && !domain.contains("..");
     }
 
     private List<Draft> workspaceDrafts(long workspaceId, int interested, int other) {

@@ -1,25 +1,32 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Another actor (a person in the web UI, another cron job) switching the same super-admin user to
- * random other workspaces at random moments (exponential intervals, seeded). Runs on its own daemon
- * thread.
+ * random other workspaces at random moments, seeded. Runs on its own daemon thread. Two modes (see
+ * {@link SwitcherPlan}): exponential pauses, switching away only (its draws come from the instance's
+ * data stream, as they always did); or bouncing, uniform pauses and a switch back after a uniform
+ * stay (its draws come from a stream of its own, so it does not disturb the data).
  */
 final class ForeignSwitcher {
     private final InstanceState instance;
-    private final Duration mean;
+    private final SwitcherPlan plan;
+    private final Random random;
     private final Thread thread;
     private volatile boolean running = true;
 
-    ForeignSwitcher(InstanceState instance, Duration mean) {
-        if (mean.isNegative() || mean.isZero()) {
+    ForeignSwitcher(InstanceState instance, SwitcherPlan plan, Random random) {
+        if (!plan.bouncing() && (plan.mean().isNegative() || plan.mean().isZero())) {
             throw new IllegalArgumentException("foreign switcher interval must be positive");
         }
         this.instance = instance;
-        this.mean = mean;
-        this.thread = new Thread(this::run, "bison-sim-foreign-switcher-" + instance.name());
+        this.plan = plan;
+        this.random = random;
+        this.thread = new Thread(plan.bouncing() ? this::bounce : this::run,
+                "bison-sim-foreign-switcher-" + instance.name());
         this.thread.setDaemon(true);
     }
 
@@ -38,15 +45,11 @@ final class ForeignSwitcher {
     }
 
     private void run() {
+        Duration mean = plan.mean();
         while (running) {
             double u = instance.nextDouble();
             long sleepNanos = (long) (-Math.log(1 - u) * mean.toNanos());
-            try {
-                Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (!running) {
+            if (!sleep(sleepNanos)) {
                 return;
             }
             Long target = instance.randomOtherWorkspace();
@@ -54,5 +57,39 @@ final class ForeignSwitcher {
                 instance.switchUser(target, true);
             }
         }
+    }
+
+    private void bounce() {
+        while (running) {
+            if (!sleep(uniformNanos(plan.minInterval(), plan.maxInterval()))) {
+                return;
+            }
+            long previous = instance.userContext().requested();
+            List<Long> others = instance.workspaceIds();
+            others.remove(Long.valueOf(previous));
+            if (others.isEmpty()) {
+                continue;
+            }
+            instance.switchUser(others.get(random.nextInt(others.size())), true);
+            if (!sleep(uniformNanos(plan.minBack(), plan.maxBack()))) {
+                return;
+            }
+            instance.switchUser(previous, true);
+        }
+    }
+
+    private long uniformNanos(Duration min, Duration max) {
+        long span = max.toNanos() - min.toNanos();
+        return min.toNanos() + (span <= 0 ? 0 : (long) (random.nextDouble() * span));
+    }
+
+    /** Sleeps; {@code false} when stopped meanwhile. */
+    private boolean sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            return false;
+        }
+        return running;
     }
 }

@@ -183,6 +183,12 @@ public final class InstanceServer implements AutoCloseable {
 
         RequestInfo info = info(method, path, route, query, key);
         Fault fault = faults.take(info);
+        // The background mix is drawn for every admitted request (programmed rules take precedence),
+        // so its sequence does not depend on which programmed rules fired.
+        Fault background = state.drawBackgroundFault();
+        if (fault == null) {
+            fault = background;
+        }
         if (fault != null) {
             state.countFault();
             switch (fault.kind()) {
@@ -220,6 +226,10 @@ public final class InstanceServer implements AutoCloseable {
         } else if (fault != null && fault.kind() == FaultKind.CONTROL_CHARACTERS) {
             response = new Response(response.status(), withRawControlCharacters(response.body()),
                     response.contentType(), response.headers());
+        }
+        if (route.endpoint() == Endpoint.REPLIES && info.page() == 1 && response.status() == 200) {
+            // Replies arriving during a scan: added before page 1 is written, so later pages shift.
+            state.maybeArrive(info.workspaceId());
         }
         if (key.bucket() != null) {
             response.headers().put("X-RateLimit-Limit", String.valueOf(state.settings().keyBurst()));
@@ -386,7 +396,9 @@ public final class InstanceServer implements AutoCloseable {
         Set<Object> contacts = new HashSet<>();
         for (SimReply r : inRange) {
             if (!r.automated()) {
-                contacts.add(r.lead() != null ? (Object) r.lead().id() : r.fromEmail().trim().toLowerCase(Locale.ROOT));
+                // A reply without a from-address (a bad-address reply) counts as the contact "".
+                contacts.add(r.lead() != null ? (Object) r.lead().id()
+                        : (r.fromEmail() == null ? "" : r.fromEmail()).trim().toLowerCase(Locale.ROOT));
             }
         }
         long uniqueReplies = contacts.size();
@@ -532,7 +544,10 @@ public final class InstanceServer implements AutoCloseable {
         m.put("sender_email_id", r.senderEmailId());
         m.put("raw_message_id", "<" + r.uuid() + "@mail.example>");
         m.put("from_name", r.fromName());
-        m.put("from_email_address", r.fromEmail());
+        if (r.fromEmail() != null) {
+            // A reply without a from-address (only bad-address replies): the key is absent, not null.
+            m.put("from_email_address", r.fromEmail());
+        }
         m.put("primary_to_email_address", r.toAddress());
         m.put("to", List.of(Map.of("name", r.toName(), "address", r.toAddress())));
         m.put("cc", null);
@@ -637,11 +652,11 @@ public final class InstanceServer implements AutoCloseable {
     private Response tooManyAttempts(RetryAfterMode mode, Duration wait) throws IOException {
         Response r = error(429, "Too Many Attempts.");
         long seconds = Math.max(1, (wait.toNanos() + 999_999_999L) / 1_000_000_000L);
-        switch (mode) {
+        switch (state.resolveRetryAfter(mode)) {
             case SECONDS -> r.headers().put("Retry-After", String.valueOf(seconds));
             case HTTP_DATE -> r.headers().put("Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME
                     .format(state.settings().clock().instant().plusSeconds(seconds).atOffset(ZoneOffset.UTC)));
-            case NONE -> {
+            case NONE, MIXED -> {
             }
         }
         r.headers().put("X-RateLimit-Remaining", "0");

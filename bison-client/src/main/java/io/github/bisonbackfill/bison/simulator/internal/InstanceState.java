@@ -1,6 +1,8 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
 import io.github.bisonbackfill.bison.Workspace;
+import io.github.bisonbackfill.bison.simulator.Fault;
+import io.github.bisonbackfill.bison.simulator.RetryAfterMode;
 import io.github.bisonbackfill.bison.simulator.ReplyOrder;
 import io.github.bisonbackfill.bison.simulator.SimulatedUser;
 import io.github.bisonbackfill.bison.simulator.SimulatorCounters;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,8 +62,18 @@ public final class InstanceState {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
+    private final AtomicLong repliesArrived = new AtomicLong();
+
     private final Object switcherLock = new Object();
     private volatile ForeignSwitcher foreignSwitcher;
+
+    // One random stream per concern, each derived from the instance seed, none of them the data
+    // generator's: turning a concern on leaves the generated data (and the other concerns) as they were.
+    private final Random faultRandom;
+    private final Random retryAfterRandom;
+    private final Random arrivalRandom;
+    private final Fault[] backgroundFaults;
+    private final double[] backgroundCumulative;
 
     /**
      * Creates and populates an instance.
@@ -92,10 +105,39 @@ public final class InstanceState {
         for (SimReply r : generator.initialReplies(counts)) {
             replies.get(r.workspaceId()).add(0, r);
         }
+        if (settings.badAddressReplies() > 0) {
+            Random content = stream(STREAM_BAD_ADDRESSES);
+            for (WorkspaceSpec s : specs) {
+                for (SimReply r : generator.badAddressReplies(s.id(), settings.badAddressReplies(), content)) {
+                    replies.get(s.id()).add(0, r);
+                }
+            }
+        }
+        this.faultRandom = stream(STREAM_FAULTS);
+        this.retryAfterRandom = stream(STREAM_RETRY_AFTER);
+        this.arrivalRandom = stream(STREAM_ARRIVALS);
+        this.backgroundFaults = settings.backgroundFaults().keySet().toArray(new Fault[0]);
+        this.backgroundCumulative = new double[backgroundFaults.length];
+        double sum = 0;
+        for (int i = 0; i < backgroundFaults.length; i++) {
+            sum += settings.backgroundFaults().get(backgroundFaults[i]);
+            backgroundCumulative[i] = sum;
+        }
         this.userContext = new UserContext(specs.get(0).id());
         this.instanceBucket = settings.instanceRatePerSecond() > 0
                 ? new TokenBucket(settings.instanceRatePerSecond(), settings.instanceBurst(), settings.clock()) : null;
         this.superAdminKey = newKey("super-admin", true, null);
+    }
+
+    private static final long STREAM_FAULTS = 0x6661756c74730001L;
+    private static final long STREAM_RETRY_AFTER = 0x7265747279410002L;
+    private static final long STREAM_ARRIVALS = 0x6172726976610003L;
+    private static final long STREAM_SWITCHER = 0x7377697463680004L;
+    private static final long STREAM_BAD_ADDRESSES = 0x6261646164640005L;
+
+    /** A random stream of its own for one concern, derived from the instance seed. */
+    private Random stream(long salt) {
+        return new Random(mix(seed ^ salt));
     }
 
     /** @return the instance name */
@@ -136,6 +178,11 @@ public final class InstanceState {
      */
     public synchronized Optional<Workspace> workspace(long id) {
         return Optional.ofNullable(workspaces.get(id));
+    }
+
+    /** @return the workspace ids in creation order (a new, modifiable list) */
+    public synchronized List<Long> workspaceIds() {
+        return new ArrayList<>(workspaces.keySet());
     }
 
     /**
@@ -338,6 +385,69 @@ public final class InstanceState {
      */
     public synchronized double nextDouble() {
         return generator.random().nextDouble();
+    }
+
+    /**
+     * Draws this request's background fault (one draw from the fault stream per call when any is
+     * configured; the faults' probabilities are exact and mutually exclusive).
+     *
+     * @return the fault, or {@code null}
+     */
+    public Fault drawBackgroundFault() {
+        if (backgroundFaults.length == 0) {
+            return null;
+        }
+        double u;
+        synchronized (faultRandom) {
+            u = faultRandom.nextDouble();
+        }
+        for (int i = 0; i < backgroundFaults.length; i++) {
+            if (u < backgroundCumulative[i]) {
+                return backgroundFaults[i];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The mode a 429 announces its wait with: {@code mode} itself, or for {@link RetryAfterMode#MIXED}
+     * {@link RetryAfterMode#SECONDS} or {@link RetryAfterMode#NONE} with equal probability, drawn
+     * from this instance's Retry-After stream.
+     *
+     * @param mode the configured mode
+     * @return the concrete mode
+     */
+    public RetryAfterMode resolveRetryAfter(RetryAfterMode mode) {
+        if (mode != RetryAfterMode.MIXED) {
+            return mode;
+        }
+        synchronized (retryAfterRandom) {
+            return retryAfterRandom.nextBoolean() ? RetryAfterMode.SECONDS : RetryAfterMode.NONE;
+        }
+    }
+
+    /**
+     * Called when page 1 of a workspace's replies has been served (before it is written): with the
+     * configured arrival probability, adds between the configured fewest and most new interested
+     * replies to that workspace. Draws come from this instance's arrival stream.
+     *
+     * @param workspaceId the workspace served
+     * @return the replies added, possibly none
+     */
+    public List<SimReply> maybeArrive(long workspaceId) {
+        if (!(settings.arrivalProbability() > 0)) {
+            return List.of();
+        }
+        int count;
+        synchronized (arrivalRandom) {
+            if (arrivalRandom.nextDouble() >= settings.arrivalProbability()) {
+                return List.of();
+            }
+            count = settings.arrivalMin() + arrivalRandom.nextInt(settings.arrivalMax() - settings.arrivalMin() + 1);
+        }
+        List<SimReply> added = addReplies(workspaceId, count, true);
+        repliesArrived.addAndGet(added.size());
+        return added;
     }
 
     // ---------------------------------------------------------------- keys
@@ -543,13 +653,14 @@ public final class InstanceState {
      */
     public SimulatorCounters counters() {
         return new SimulatorCounters(requests.get(), rateLimited.get(), switchRequests.get(), switchesAccepted.get(),
-                foreignSwitches.get(), faultsInjected.get(), keysMinted.get(), maxInFlight.get());
+                foreignSwitches.get(), faultsInjected.get(), keysMinted.get(), maxInFlight.get(),
+                repliesArrived.get());
     }
 
     /** Resets every counter to zero. */
     public void resetCounters() {
         for (AtomicLong a : List.of(requests, rateLimited, switchRequests, switchesAccepted, foreignSwitches,
-                faultsInjected, keysMinted)) {
+                faultsInjected, keysMinted, repliesArrived)) {
             a.set(0);
         }
         maxInFlight.set(inFlight.get());
@@ -563,11 +674,21 @@ public final class InstanceState {
      * @param meanInterval mean time between its switches (exponentially distributed)
      */
     public void startForeignSwitcher(Duration meanInterval) {
+        startForeignSwitcher(SwitcherPlan.exponential(meanInterval));
+    }
+
+    /**
+     * Starts (or restarts) the foreign switcher with a plan. A bouncing switcher draws from a stream of
+     * its own (the same sequence on every start).
+     *
+     * @param plan how it switches
+     */
+    public void startForeignSwitcher(SwitcherPlan plan) {
         // Its own lock, not this object's: the switcher thread takes this object's monitor, and
         // stopping it while holding that monitor would stall the join.
         synchronized (switcherLock) {
             stopForeignSwitcher();
-            ForeignSwitcher fs = new ForeignSwitcher(this, meanInterval);
+            ForeignSwitcher fs = new ForeignSwitcher(this, plan, stream(STREAM_SWITCHER));
             foreignSwitcher = fs;
             fs.start();
         }

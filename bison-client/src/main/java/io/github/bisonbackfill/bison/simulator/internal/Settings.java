@@ -1,11 +1,13 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
+import io.github.bisonbackfill.bison.simulator.Fault;
 import io.github.bisonbackfill.bison.simulator.RetryAfterMode;
 import io.github.bisonbackfill.bison.simulator.SwitchVisibility;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
  * The immutable settings shared by every instance of one simulator. Internal: not part of the API.
@@ -25,10 +27,19 @@ import java.time.InstantSource;
  * @param foreignSwitcherInterval mean interval of the foreign switcher, {@code null} for none
  * @param dataAnchor              the "now" generated reply dates count back from
  * @param requestLogCapacity      the most entries the request log keeps (oldest dropped first)
+ * @param backgroundFaults        faults drawn per admitted request with these exact probabilities (at
+ *                                most one per request), empty for none; ordered
+ * @param arrivalProbability      probability that serving page 1 of a workspace's replies adds new
+ *                                interested replies to it, {@code 0} for never
+ * @param arrivalMin              fewest replies such an arrival adds
+ * @param arrivalMax              most replies such an arrival adds
+ * @param badAddressReplies       interested untracked replies with an unusable from-address added to
+ *                                every workspace at start, {@code 0} for none
  */
 public record Settings(long seed, InstantSource clock, Duration switchLagMin, Duration switchLagMax,
                        SwitchVisibility switchVisibility, Duration latencyMin, Duration latencyMax,
                        double keyRatePerSecond, int keyBurst, double instanceRatePerSecond, int instanceBurst,
                        RetryAfterMode retryAfterMode, Duration foreignSwitcherInterval, Instant dataAnchor,
-                       int requestLogCapacity) {
+                       int requestLogCapacity, Map<Fault, Double> backgroundFaults,
+                       double arrivalProbability, int arrivalMin, int arrivalMax, int badAddressReplies) {
 }
