@@ -176,6 +176,32 @@ class MetricsTest {
         assertThat(registered).isEqualTo(documentedMeters());
     }
 
+    @Test
+    void aClientRetriedInTheRun_countsItsFailedAttempt_andOnlyItsFinalOutcome() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // Page 2 answers 500 to every retry of the first attempt, then recovers: the run's retry round completes it.
+        sim.faults().failNext(RequestMatcher.repliesPage(2).onWorkspace(apiKeyClient.workspaceId()),
+                BisonClient.DEFAULT_MAX_ATTEMPTS, io.github.bisonbackfill.bison.simulator.Fault.status(500));
+        BackfillOrchestrator orchestrator = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                .instance(client).bisonStats(false).clientRetryPause(Duration.ofMillis(10))
+                .listener(new MicrometerProgressListener(registry)).build();
+
+        ClientReport a = orchestrator.run(BackfillPlan.of(apiKeyClient)).clients().get(0);
+
+        assertThat(a.attempts()).isEqualTo(2);
+        assertThat(a.outcome()).isEqualTo(ClientOutcome.COMPLETED_WITH_REJECTS);
+        assertThat(count(registry, FAILED_ATTEMPTS, tags(a))).isEqualTo(1);
+        assertThat(registry.get(CLIENTS).counters()).singleElement().satisfies(x -> {
+            assertThat(x.getId().getTag(TAG_OUTCOME)).isEqualTo("completed_with_rejects");
+            assertThat(x.count()).isEqualTo(1);
+        });
+        // The failed attempt stopped in its scan (no pages accepted into a report): the work is the second's.
+        assertThat(count(registry, PAGES, tags(a))).isEqualTo(a.scan().pagesRead());
+        assertThat(count(registry, ROWS_WRITTEN, tags(a))).isEqualTo(a.rowsWritten()).isPositive();
+        assertThat(registry.get(CLIENT_DURATION).tags(tags(a).and(TAG_OUTCOME, "completed_with_rejects")).timer()
+                .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isEqualTo(a.duration().toNanos());
+    }
+
     private static Tags tags(ClientReport r) {
         return Tags.of(TAG_INSTANCE, r.client().instance(), TAG_CLIENT, r.client().clientName());
     }
