@@ -14,6 +14,7 @@ import io.github.bisonbackfill.supabase.UpsertOptions;
 import io.github.bisonbackfill.supabase.UpsertResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -274,7 +275,8 @@ public final class BackfillOrchestrator {
         }
         toRun = largestFirst(toRun);
         List<ClientReport> ran = withRetryRounds("backfill", toRun,
-                (client, index, lane) -> runClient(client, clients.indexOf(client) + 1, of, lane, runId, options),
+                (client, index, lane) -> inMdc(runId, client,
+                        () -> runClient(client, clients.indexOf(client) + 1, of, lane, runId, options)),
                 client -> new ClientReport(client.key(), null, ClientOutcome.NOT_RUN, null, null, null, null, null,
                         Duration.ZERO, null),
                 ClientReport::error, ClientReport::followedBy);
@@ -286,6 +288,34 @@ public final class BackfillOrchestrator {
         BackfillReport report = new BackfillReport(runId, startedAt, clock.instant(), options.dryRun(), reports);
         listener.on(new ProgressEvent.RunFinished(report, clock.instant()));
         return report;
+    }
+
+    /** MDC key of the run id, set around each client's work (with {@link #MDC_INSTANCE} and {@link #MDC_CLIENT}). */
+    public static final String MDC_RUN_ID = "runId";
+    /** MDC key of the client's instance name. */
+    public static final String MDC_INSTANCE = "instance";
+    /** MDC key of the client's name. */
+    public static final String MDC_CLIENT = "client";
+
+    /**
+     * Runs one client's work with the MDC keys {@value #MDC_RUN_ID}, {@value #MDC_INSTANCE} and
+     * {@value #MDC_CLIENT} set on the worker thread (so log lines of clients read in parallel can be
+     * told apart), restoring what the thread had before.
+     */
+    private static <T> T inMdc(String runId, ClientSpec spec, java.util.function.Supplier<T> work) {
+        Map<String, String> before = MDC.getCopyOfContextMap();
+        MDC.put(MDC_RUN_ID, runId);
+        MDC.put(MDC_INSTANCE, spec.instance());
+        MDC.put(MDC_CLIENT, spec.name());
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(before);
+            }
+        }
     }
 
     private ClientReport runClient(ClientSpec spec, int index, int of, Lanes.Lane lane, String runId, RunOptions options) {

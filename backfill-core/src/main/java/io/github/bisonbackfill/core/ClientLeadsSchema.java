@@ -25,6 +25,14 @@ public final class ClientLeadsSchema {
     /** The table name. */
     public static final String TABLE = "client_leads";
 
+    /**
+     * The table {@code kpi --save} appends KPI rows to, created by the script (its columns are the KPI
+     * CSV's, {@link KpiReport#CSV_HEADERS}, plus {@code id}, {@code kpi_run_id} and {@code saved_at}).
+     * The script also creates {@code client_leads_monthly(zone)} and the view
+     * {@code client_leads_monthly_utc}: leads per client per month in a time zone.
+     */
+    public static final String KPI_RUNS_TABLE = "client_kpi_runs";
+
     /** The upsert conflict key ({@code on_conflict}); a real unique constraint backs it. */
     public static final List<String> CONFLICT_COLUMNS = List.of("lead_email", "workspace_name");
 

@@ -10,10 +10,12 @@
 --      (bison_instance, bison_reply_id);
 --   5. retires the legacy unique (bison_reply_id) only when asked to (see step 5 below);
 --   6. installs the BEFORE UPDATE guard trigger (monotonic reply id + honest updated_at);
---   7. grants the table to service_role (if that role exists) and reloads PostgREST's schema cache;
+--   7. creates the KPI objects: client_leads_monthly(zone) (leads per client per month in a time
+--      zone), the view client_leads_monthly_utc, and the table client_kpi_runs (`kpi --save`);
 --   8. creates the small checkpoint table client_leads_checkpoints (one row per client and one for
 --      the current run), used by SupabaseCheckpointStore (the CLI's run.checkpoints: supabase) so
---      that --resume and --since-last work on runners without a persistent disk.
+--      that --resume and --since-last work on runners without a persistent disk;
+--   9. grants them and the table to service_role (if that role exists) and reloads PostgREST's schema cache.
 --
 -- Options (session settings, set before running the script):
 --   set bison_backfill.drop_legacy_reply_id_unique = 'on';   -- step 5
@@ -317,6 +319,65 @@ begin
   end if;
 end $$;
 
+-- 7. KPIs: what a dashboard tool reads -----------------------------------------------------------
+--    client_leads_monthly(zone): rows per workspace_name and calendar month of date_received in an
+--    IANA zone ('Europe/Berlin'); the same half-open month windows as the library's BillingWindow, so
+--    a past month's figure equals `kpi --month` rows_in_window for that zone. An unknown zone is an
+--    error ('time zone "..." not recognized'). Rows without date_received are not counted.
+--      select * from client_leads_monthly('America/Los_Angeles') where month = '2026-10';
+--    Through PostgREST: GET /rest/v1/rpc/client_leads_monthly?zone=America/Los_Angeles
+create or replace function public.client_leads_monthly(zone text default 'UTC')
+returns table (workspace_name text, month text, leads bigint)
+language sql
+stable
+set search_path = ''
+as $fn$
+  select c.workspace_name, pg_catalog.to_char(c.date_received at time zone $1, 'YYYY-MM'), pg_catalog.count(*)
+    from public.client_leads c
+   where c.date_received is not null
+   group by 1, 2
+$fn$;
+
+create or replace view public.client_leads_monthly_utc as
+  select workspace_name, month, leads from public.client_leads_monthly('UTC');
+
+-- A view runs with its owner's rights unless security_invoker (PostgreSQL 15+): make it the reader's,
+-- so that row-level security on client_leads applies to it too.
+do $$
+begin
+  if current_setting('server_version_num')::int >= 150000 then
+    execute 'alter view public.client_leads_monthly_utc set (security_invoker = true)';
+  end if;
+end $$;
+
+--    client_kpi_runs: the history `kpi --save` appends to, one row per client and KPI run (all rows of
+--    one run share kpi_run_id). Its columns are the KPI CSV's.
+do $$
+begin
+  if to_regclass('public.client_kpi_runs') is null then
+    create table public.client_kpi_runs (
+      id                 uuid        primary key default gen_random_uuid(),
+      kpi_run_id         uuid        not null,
+      saved_at           timestamptz not null default now(),
+      month              text        not null,
+      zone               text        not null,
+      window_start       timestamptz not null,
+      window_end         timestamptz not null,
+      instance           text        not null,
+      workspace_id       bigint      not null,
+      client             text        not null,
+      leads              bigint,
+      rows_in_window     bigint,
+      eb_unique_leads    bigint,
+      eb_replies         bigint,
+      eb_interested_stat bigint,
+      error              text
+    );
+    alter table public.client_kpi_runs enable row level security;  -- as client_leads: service_role only
+  end if;
+end $$;
+create index if not exists client_kpi_runs_client_month_idx on public.client_kpi_runs (client, month);
+
 -- 8. The checkpoint table (SupabaseCheckpointStore). The run entry has instance '', workspace_id 0
 --    and client_name ''; seq keeps the order in which clients were first recorded. New columns are
 --    only ever added, like the leads table's.
@@ -339,7 +400,7 @@ begin
   end if;
 end $$;
 
--- 7. Grants and PostgREST --------------------------------------------------------------------------
+-- 9. Grants and PostgREST --------------------------------------------------------------------------
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'service_role') then
@@ -347,6 +408,9 @@ begin
     grant select, insert, update, delete on table public.client_leads to service_role;
     grant select, insert, update, delete on table public.client_leads_checkpoints to service_role;
     grant usage, select on sequence public.client_leads_checkpoints_seq_seq to service_role;
+    grant select, insert on table public.client_kpi_runs to service_role;
+    grant select on public.client_leads_monthly_utc to service_role;
+    grant execute on function public.client_leads_monthly(text) to service_role;
   else
     raise warning 'client_leads: role service_role does not exist; no grants given (PostgREST''s writer role needs select, insert, update)';
   end if;

@@ -3,6 +3,8 @@ package io.github.bisonbackfill.bison;
 import io.github.bisonbackfill.bison.internal.ApiKey;
 import io.github.bisonbackfill.bison.internal.BisonEngine;
 import io.github.bisonbackfill.bison.internal.ClientConfig;
+import io.github.bisonbackfill.bison.internal.LibraryVersion;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * A workspace-safe client of one Email Bison <em>instance</em> (one base URL). Immutable,
@@ -114,6 +117,11 @@ public final class BisonClient implements AutoCloseable {
     public static final Duration DEFAULT_CONTEXT_RECOVERY_BASE_DELAY = Duration.ofSeconds(1);
     /** Default cap of the waits between recovery rounds without progress: 20 s. */
     public static final Duration DEFAULT_CONTEXT_RECOVERY_MAX_DELAY = Duration.ofSeconds(20);
+    /**
+     * The User-Agent every request carries unless {@link Builder#httpClientCustomizer} sets another:
+     * {@code bison-backfill/<version> (bison-client)}.
+     */
+    public static final String USER_AGENT = "bison-backfill/" + LibraryVersion.VERSION + " (bison-client)";
 
     private final ClientConfig config;
     private final BisonEngine engine;
@@ -325,6 +333,7 @@ public final class BisonClient implements AutoCloseable {
         private ApiKeyStore keyStore;
         private boolean replaceRejectedStoredKeys;
         private SessionLock sessionLock = SessionLock.inJvm();
+        private Consumer<HttpClientBuilder> httpClientCustomizer = b -> { };
 
         private Builder() {
         }
@@ -663,6 +672,24 @@ public final class BisonClient implements AutoCloseable {
         }
 
         /**
+         * Customises the Apache HttpClient 5 the client builds: the one place where HttpClient types
+         * are exposed, for an explicit proxy, another User-Agent, interceptors or
+         * {@code httpclient5-observation} (see {@code docs/metrics.md}). Called once, in {@link #build()},
+         * after the library configured the builder (connection pool and timeouts, no automatic retries,
+         * no redirects, no cookies, {@link HttpClientBuilder#useSystemProperties() system properties} for
+         * the proxy, {@link BisonClient#USER_AGENT}). Default: nothing. Do not replace the connection
+         * manager or enable retries or redirects there: the library's timeouts, its single retry layer
+         * and its refusal to follow redirects depend on them.
+         *
+         * @param customizer called with the builder
+         * @return this builder
+         */
+        public Builder httpClientCustomizer(Consumer<HttpClientBuilder> customizer) {
+            this.httpClientCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /**
          * Builds the client.
          *
          * @return a new client; close it when done
@@ -691,7 +718,7 @@ public final class BisonClient implements AutoCloseable {
                     callTimeout, maxAttempts, retryBaseDelay, retryMaxDelay, requestsPerSecond, maxConcurrentRequests,
                     switchSettleDelay, verificationAttempts, verificationInterval, pageParallelism, fenceGroupSize,
                     maxContextRecoveries, contextRecoveryBudget, contextRecoveryBaseDelay, contextRecoveryMaxDelay,
-                    keyStore, replaceRejectedStoredKeys, sessionLock, Clock.systemUTC());
+                    keyStore, replaceRejectedStoredKeys, sessionLock, Clock.systemUTC(), httpClientCustomizer);
             return new BisonClient(config);
         }
 

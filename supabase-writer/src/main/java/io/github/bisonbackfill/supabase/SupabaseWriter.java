@@ -12,6 +12,7 @@ import io.github.bisonbackfill.supabase.internal.RestClient;
 import io.github.bisonbackfill.supabase.internal.RestResponse;
 import io.github.bisonbackfill.supabase.internal.RowPreparer;
 import io.github.bisonbackfill.supabase.internal.WriteCall;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -78,6 +80,11 @@ public final class SupabaseWriter implements AutoCloseable {
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
     /** Default rows per page for {@link #select}: 1000 (Supabase's default {@code max-rows}). */
     public static final int DEFAULT_PAGE_SIZE = 1000;
+    /**
+     * The User-Agent every request carries unless {@link Builder#httpClientCustomizer} sets another:
+     * {@code bison-backfill/<version> (supabase-writer)}.
+     */
+    public static final String USER_AGENT = RestClient.USER_AGENT;
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() { };
@@ -103,7 +110,8 @@ public final class SupabaseWriter implements AutoCloseable {
         this.pageSize = b.pageSize;
         this.mapper = b.objectMapper != null ? b.objectMapper : defaultMapper();
         this.rest = new RestClient(restUrl, b.apiKey, b.schema, b.connectTimeout, b.attemptTimeout, b.callTimeout,
-                b.maxAttempts, b.retryDelay, b.maxRetryDelay, concurrentBatches + 2, mapper, Clock.systemUTC());
+                b.maxAttempts, b.retryDelay, b.maxRetryDelay, concurrentBatches + 2, mapper, Clock.systemUTC(),
+                b.httpClientCustomizer);
         this.preparer = new RowPreparer(mapper);
         int poolId = POOL_IDS.incrementAndGet();
         AtomicInteger threadIds = new AtomicInteger();
@@ -390,6 +398,7 @@ public final class SupabaseWriter implements AutoCloseable {
         private int pageSize = DEFAULT_PAGE_SIZE;
         private boolean allowInsecureHttp;
         private ObjectMapper objectMapper;
+        private Consumer<HttpClientBuilder> httpClientCustomizer = b -> { };
 
         private Builder() {
         }
@@ -580,6 +589,24 @@ public final class SupabaseWriter implements AutoCloseable {
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = objectMapper;
+            return this;
+        }
+
+        /**
+         * Customises the Apache HttpClient 5 the writer builds: the one place where HttpClient types
+         * are exposed, for an explicit proxy, another User-Agent, interceptors or
+         * {@code httpclient5-observation} (see {@code docs/metrics.md}). Called once, in {@link #build()},
+         * after the library configured the builder (connection pool and timeouts, no automatic retries,
+         * no redirects, no cookies, {@link HttpClientBuilder#useSystemProperties() system properties} for
+         * the proxy, {@link SupabaseWriter#USER_AGENT}). Default: nothing. Do not replace the connection
+         * manager or enable retries or redirects there: the writer's timeouts, its single retry layer
+         * and its refusal to follow redirects depend on them.
+         *
+         * @param customizer called with the builder
+         * @return this builder
+         */
+        public Builder httpClientCustomizer(Consumer<HttpClientBuilder> customizer) {
+            this.httpClientCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 

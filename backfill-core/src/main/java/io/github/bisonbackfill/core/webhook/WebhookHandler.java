@@ -31,6 +31,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Writes Email Bison's {@code lead_interested} webhook deliveries to {@code client_leads}: the same
@@ -98,6 +99,7 @@ public final class WebhookHandler {
     private final WorkspaceDirectory workspaces;
     private final ClientLeadMapper mapper;
     private final UpsertOptions upsertOptions;
+    private final Consumer<WebhookOutcome> outcomeListener;
 
     private WebhookHandler(Builder b) {
         this.writer = b.writer;
@@ -108,6 +110,7 @@ public final class WebhookHandler {
         this.upsertOptions = UpsertOptions.builder()
                 .onConflict(ClientLeadsSchema.CONFLICT_COLUMNS.toArray(String[]::new))
                 .build();
+        this.outcomeListener = b.outcomeListener;
     }
 
     /**
@@ -141,6 +144,16 @@ public final class WebhookHandler {
      *         exceptions
      */
     public WebhookOutcome handle(byte[] body, String presentedSecret) {
+        WebhookOutcome outcome = outcome(body, presentedSecret);
+        try {
+            outcomeListener.accept(outcome);
+        } catch (RuntimeException e) {
+            LOG.warn("webhook outcome listener {} failed: {}", outcomeListener.getClass().getName(), e.toString());
+        }
+        return outcome;
+    }
+
+    private WebhookOutcome outcome(byte[] body, String presentedSecret) {
         if (!isAuthorized(presentedSecret)) {
             return new WebhookOutcome(Status.UNAUTHORIZED, null,
                     presentedSecret == null || presentedSecret.isEmpty() ? "no secret presented" : "wrong secret",
@@ -258,8 +271,22 @@ public final class WebhookHandler {
         private String secret;
         private final List<SourceWorkspace> workspaces = new ArrayList<>();
         private Clock clock = ClientLeadMapper.DEFAULT_CLOCK;
+        private Consumer<WebhookOutcome> outcomeListener = o -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Called with every outcome {@link #handle} returns, on the calling thread (default: nothing),
+         * e.g. {@code io.github.bisonbackfill.core.metrics.MicrometerWebhookMetrics} to count them. It
+         * must be thread-safe and quick; a {@link RuntimeException} it throws is logged and ignored.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder outcomeListener(Consumer<WebhookOutcome> listener) {
+            this.outcomeListener = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /**

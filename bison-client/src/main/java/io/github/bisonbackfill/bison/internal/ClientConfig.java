@@ -2,11 +2,13 @@ package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.SessionLock;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The validated, immutable settings of one client, as handed over by {@code BisonClient.Builder}.
@@ -35,6 +37,7 @@ import java.util.Map;
  * @param replaceRejectedStoredKeys whether a stored key that answers 401 is replaced by a new one
  * @param sessionLock          the session lock
  * @param clock                the clock for {@code Retry-After} dates
+ * @param httpClientCustomizer called with the HttpClient builder before it is built
  */
 public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> workspaceKeys, ApiKey superAdminKey,
                            Duration attemptTimeout, Duration callTimeout, int maxAttempts,
@@ -44,7 +47,7 @@ public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> w
                            int maxContextRecoveries, Duration contextRecoveryBudget,
                            Duration contextRecoveryBaseDelay, Duration contextRecoveryMaxDelay,
                            ApiKeyStore keyStore, boolean replaceRejectedStoredKeys,
-                           SessionLock sessionLock, Clock clock) {
+                           SessionLock sessionLock, Clock clock, Consumer<HttpClientBuilder> httpClientCustomizer) {
     public ClientConfig {
         workspaceKeys = Map.copyOf(workspaceKeys);
     }

@@ -9,6 +9,7 @@ import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.event.ExecutionScheduledEvent;
 import io.github.bisonbackfill.bison.BisonAuthException;
+import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.bison.BisonIoException;
 import io.github.bisonbackfill.bison.BisonJsonShapeException;
 import io.github.bisonbackfill.bison.BisonMalformedResponseException;
@@ -22,6 +23,7 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
@@ -99,7 +101,7 @@ public final class Transport implements AutoCloseable {
         Timeout attempt = Timeout.of(config.attemptTimeout());
         int keys = config.workspaceKeys().size() + (config.superAdminKey() == null ? 0 : 1);
         int connections = Math.max(8, keys * config.maxConcurrentRequests());
-        this.http = HttpClients.custom()
+        HttpClientBuilder builder = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         // Keeps the Authorization header out of HttpClient's header and wire loggers.
                         .setConnectionFactory(UnloggedConnections.FACTORY)
@@ -121,8 +123,10 @@ public final class Transport implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
-                .setUserAgent("bison-backfill")
-                .build();
+                .useSystemProperties() // https.proxyHost & co. (the connection manager above stays ours)
+                .setUserAgent(BisonClient.USER_AGENT);
+        config.httpClientCustomizer().accept(builder);
+        this.http = builder.build();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bison-" + config.instanceName() + "-timer");
             t.setDaemon(true);

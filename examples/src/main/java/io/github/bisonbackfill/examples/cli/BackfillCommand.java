@@ -6,6 +6,7 @@ import io.github.bisonbackfill.core.BackfillReport;
 import io.github.bisonbackfill.core.ClientReport;
 import io.github.bisonbackfill.core.ConsoleProgressRenderer;
 import io.github.bisonbackfill.core.RunOptions;
+import io.github.bisonbackfill.examples.report.HtmlReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +54,10 @@ final class BackfillCommand implements Callable<Integer> {
             + " camelCase keys; see docs/examples.md); the text summary then goes to standard error")
     boolean json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML summary of the run"
+            + " (per client: outcome, rows, rejects by reason, violations, duration) to FILE")
+    Path htmlFile;
+
     @Option(names = "--since-last", description = {"catch-up: read each client's newest pages only, down to its high-water"
             + " mark from the last completed run (needs run.checkpoint_file or run.checkpoints: supabase); a client without a mark, or whose pages are"
             + " not newest-first, is scanned fully and the report says so"})
@@ -96,6 +101,13 @@ final class BackfillCommand implements Callable<Integer> {
                     Files.writeString(reportFile, report.toJson());
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write the report to " + reportFile + ": " + e.getMessage(), e);
+                }
+            }
+            if (htmlFile != null) {
+                try {
+                    Files.writeString(htmlFile, HtmlReports.runPage(report));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the HTML summary to " + htmlFile + ": " + e.getMessage(), e);
                 }
             }
             int exit = report.succeeded() ? BisonBackfillCli.EXIT_OK : BisonBackfillCli.EXIT_FAILURES;

@@ -1,11 +1,16 @@
 package io.github.bisonbackfill.examples.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.bisonbackfill.core.BillingCounts;
 import io.github.bisonbackfill.core.BillingReport;
 import io.github.bisonbackfill.core.BillingWindow;
 import io.github.bisonbackfill.core.ClientBilling;
+import io.github.bisonbackfill.core.ClientKey;
+import io.github.bisonbackfill.core.ClientLeadsSchema;
+import io.github.bisonbackfill.core.ErrorInfo;
+import io.github.bisonbackfill.core.KpiReport;
+import io.github.bisonbackfill.core.KpiRow;
+import io.github.bisonbackfill.examples.report.HtmlReports;
+import io.github.bisonbackfill.supabase.UpsertResult;
 import io.github.bisonbackfill.supabase.Filter;
 import io.github.bisonbackfill.supabase.SupabaseWriter;
 import picocli.CommandLine;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** {@code kpi}: per client, leads in the table, the month's (or month-to-date) counts, Email Bison's statistic. */
@@ -35,10 +41,13 @@ import java.util.concurrent.Callable;
         header = "Per client: leads in the table and the month's counts.",
         description = {"Per client: leads in the table, the month's counts (month to date for the current month)",
                 "in the table and in Email Bison, and Email Bison's own 'interested' statistic (it counts replies).",
-                "Printed as a table; --out DIR also writes kpi-YYYY-MM.csv and kpi-YYYY-MM.json.",
+                "Printed as a table (--json: the KPI JSON instead); --out DIR also writes kpi-YYYY-MM.csv and",
+                "kpi-YYYY-MM.json (stable columns: the CSVs of several months concatenate under one header);",
+                "--save appends the rows to the client_kpi_runs table; --html FILE writes a page with charts.",
                 "Exit 0, or 1 when a client could not be counted, 2 on a config or usage error."})
 final class KpiCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Default earlier months charted beside the month in {@code --html}: {@value}. */
+    static final int DEFAULT_HISTORY_MONTHS = 5;
 
     @ParentCommand
     BisonBackfillCli cli;
@@ -58,9 +67,22 @@ final class KpiCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "also write kpi-YYYY-MM.csv and kpi-YYYY-MM.json into DIR")
     Path outDir;
 
-    @Option(names = "--json", description = "print the KPIs as one JSON document on standard output (schemaVersion 1,"
-            + " camelCase keys; see docs/examples.md); the table then goes to standard error")
-    boolean jsonOutput;
+    @Option(names = "--json", description = "print one JSON document on standard output (the CLI's envelope, schemaVersion 1,"
+            + " its result the KPI document {\"schemaVersion\": 1, \"kind\": \"kpi\", \"rows\": [...]}); the table then goes to"
+            + " standard error")
+    boolean json;
+
+    @Option(names = "--save", description = "append the rows to the table " + ClientLeadsSchema.KPI_RUNS_TABLE
+            + " (created by the schema script), one KPI run id for all of them")
+    boolean save;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "write a self-contained HTML page: per client the month"
+            + " against the earlier months as bars, Email Bison's figures beside the table's, mismatches highlighted")
+    Path htmlFile;
+
+    @Option(names = "--history", paramLabel = "MONTHS", description = "earlier months charted in --html (default: "
+            + DEFAULT_HISTORY_MONTHS + ")")
+    int history = DEFAULT_HISTORY_MONTHS;
 
     Clock clock = Clock.systemUTC();
 
@@ -74,6 +96,9 @@ final class KpiCommand implements Callable<Integer> {
             } catch (DateTimeException e) {
                 throw new CommandLine.ParameterException(cli.spec.commandLine(), "--zone: \"" + zone + "\" is not a time zone");
             }
+        }
+        if (history < 0 || history > 36) {
+            throw new CommandLine.ParameterException(cli.spec.commandLine(), "--history: " + history + " is not 0..36");
         }
         YearMonth current = YearMonth.now(clock.withZone(z));
         YearMonth ym = current;
@@ -92,66 +117,123 @@ final class KpiCommand implements Callable<Integer> {
         try (Wiring wiring = new Wiring(cfg, cli.env)) {
             List<BackfillConfig.Client> selected = BackfillCommand.selected(cli, wiring, cfg, clients);
             SupabaseWriter writer = wiring.writer();
+            String table = cfg.supabase().table();
             BillingReport billing = wiring.orchestrator(selected, null).billing(Wiring.plan(selected), List.of(window));
             String label = ym + (toDate ? " to date" : "");
             TextTable t = new TextTable("client", "instance", ">leads in table", ">rows " + label,
                     ">EB leads " + label, ">EB interested replies", ">EB interested stat", "note");
-            List<Map<String, Object>> json = new ArrayList<>();
+            List<KpiRow> rows = new ArrayList<>();
             boolean allCounted = true;
             for (BackfillConfig.Client c : selected) {
-                long total = writer.count(cfg.supabase().table(), Filter.eq("workspace_name", c.name()));
                 ClientBilling cb = billing.client(c.name());
                 BillingCounts counts = cb == null || cb.counts().isEmpty() ? null : cb.counts().get(0);
-                String note = cb != null && cb.error() != null ? "ERROR " + cb.error().message() : "";
-                allCounted &= counts != null;
-                t.row(c.name(), c.instance(), total, counts == null ? null : counts.supabaseRows(),
-                        counts == null ? null : counts.bisonUniqueLeads(), counts == null ? null : counts.bisonInterestedReplies(),
-                        counts == null ? null : counts.bisonInterestedStat(), note);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("client", c.name());
-                m.put("instance", c.instance());
-                m.put("workspace_id", c.workspaceId());
-                m.put("leads_in_table", total);
-                m.put("month", ym.toString());
-                m.put("month_to_date", toDate);
-                m.put("zone", z.getId());
-                m.put("window_start", window.start().toString());
-                m.put("window_end", window.end().toString());
-                m.put("rows_in_window", counts == null ? null : counts.supabaseRows());
-                m.put("bison_unique_leads_in_window", counts == null ? null : counts.bisonUniqueLeads());
-                m.put("bison_interested_replies_in_window", counts == null ? null : counts.bisonInterestedReplies());
-                m.put("bison_interested_stat", counts == null ? null : counts.bisonInterestedStat());
-                m.put("error", cb != null && cb.error() != null ? cb.error().message() : null);
-                json.add(m);
-            }
-            PrintStream text = jsonOutput ? cli.err : cli.out;
-            text.println("KPIs for " + label + " (" + z.getId() + ": " + window.start() + " .. " + window.end() + ")");
-            t.print(text);
-            if (outDir != null) {
-                write(outDir, "kpi-" + ym + ".csv", t.toCsv());
+                ErrorInfo error = cb == null ? null : cb.error();
+                Long total = null;
                 try {
-                    write(outDir, "kpi-" + ym + ".json", JSON.writeValueAsString(json) + "\n");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    total = writer.count(table, Filter.eq("workspace_name", c.name()));
+                } catch (RuntimeException e) {
+                    error = error != null ? error : ErrorInfo.from(e);
                 }
-                text.println("written: " + outDir.resolve("kpi-" + ym + ".csv") + ", " + outDir.resolve("kpi-" + ym + ".json"));
+                KpiRow row = KpiRow.of(counts, window, new ClientKey(c.instance(), c.workspaceId(), c.name()), total, error);
+                allCounted &= counts != null && total != null;
+                rows.add(row);
+                t.row(c.name(), c.instance(), row.leads(), row.rowsInWindow(), row.ebUniqueLeads(), row.ebReplies(),
+                        row.ebInterestedStat(), row.error() == null ? "" : "ERROR " + row.error());
+            }
+            KpiReport report = KpiReport.of(rows);
+            // With --json, standard output holds the JSON document alone: the table and other news go to
+            // standard error.
+            java.io.PrintStream news = json ? cli.err : cli.out;
+            news.println("KPIs for " + label + " (" + z.getId() + ": " + window.start() + " .. " + window.end() + ")");
+            t.print(news);
+            if (outDir != null) {
+                write(outDir.resolve("kpi-" + ym + ".csv"), report.toCsv());
+                write(outDir.resolve("kpi-" + ym + ".json"), report.toJson() + "\n");
+                news.println("written: " + outDir.resolve("kpi-" + ym + ".csv") + ", " + outDir.resolve("kpi-" + ym + ".json"));
+            }
+            if (save) {
+                UUID runId = UUID.randomUUID();
+                UpsertResult saved = writer.insert(ClientLeadsSchema.KPI_RUNS_TABLE, kpiRunRows(runId, rows));
+                if (!saved.rejected().isEmpty()) {
+                    throw new IllegalStateException(ClientLeadsSchema.KPI_RUNS_TABLE + " refused " + saved.rejected().size()
+                            + " row(s): " + saved.rejected().get(0).error().message()
+                            + " (run the schema script again: bison-backfill schema)");
+                }
+                news.println("saved: " + saved.rowsAcknowledged() + " row(s) to " + ClientLeadsSchema.KPI_RUNS_TABLE
+                        + ", kpi_run_id " + runId);
+            }
+            if (htmlFile != null) {
+                write(htmlFile, HtmlReports.kpiPage(rows, history(writer, table, selected, ym, z)));
+                news.println("written: " + htmlFile);
             }
             int exit = allCounted ? BisonBackfillCli.EXIT_OK : BisonBackfillCli.EXIT_FAILURES;
-            if (jsonOutput) {
-                // The same rows as kpi-YYYY-MM.json, keys in camelCase like every --json document.
-                cli.out.print(JsonOutput.envelope("kpi", exit, Map.of("clients", json), cli.clock));
+            if (json) {
+                // The CLI's envelope around the KPI document (the content of kpi-YYYY-MM.json).
+                try {
+                    cli.out.print(JsonOutput.envelope("kpi", exit, JsonOutput.MAPPER.readTree(report.toJson()), cli.clock));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new UncheckedIOException(e);
+                }
                 cli.out.flush();
             }
             return exit;
         }
     }
 
-    private static void write(Path dir, String name, String content) {
+    /** The rows as {@code client_kpi_runs} records: the CSV's columns plus the KPI run id. */
+    static List<Map<String, Object>> kpiRunRows(UUID runId, List<KpiRow> rows) {
+        List<Map<String, Object>> out = new ArrayList<>(rows.size());
+        for (KpiRow r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kpi_run_id", runId.toString());
+            m.put("month", r.month().toString());
+            m.put("zone", r.zone().getId());
+            m.put("window_start", r.windowStart().toString());
+            m.put("window_end", r.windowEnd().toString());
+            m.put("instance", r.instance());
+            m.put("workspace_id", r.workspaceId());
+            m.put("client", r.client());
+            m.put("leads", r.leads());
+            m.put("rows_in_window", r.rowsInWindow());
+            m.put("eb_unique_leads", r.ebUniqueLeads());
+            m.put("eb_replies", r.ebReplies());
+            m.put("eb_interested_stat", r.ebInterestedStat());
+            m.put("error", r.error());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Per client, its rows in each of the {@code history} months before {@code ym}, oldest first. */
+    private Map<String, List<HtmlReports.MonthCount>> history(SupabaseWriter writer, String table,
+                                                               List<BackfillConfig.Client> selected, YearMonth ym, ZoneId z) {
+        Map<String, List<HtmlReports.MonthCount>> out = new LinkedHashMap<>();
+        for (BackfillConfig.Client c : selected) {
+            List<HtmlReports.MonthCount> months = new ArrayList<>();
+            for (int i = history; i >= 1; i--) {
+                BillingWindow w = BillingWindow.month(ym.minusMonths(i), z);
+                Long n;
+                try {
+                    n = writer.count(table, Filter.eq("workspace_name", c.name()), Filter.gte("date_received", w.start()),
+                            Filter.lt("date_received", w.end()));
+                } catch (RuntimeException e) {
+                    n = null; // shown as "not counted"; the month's own row carries the error when Supabase is down
+                }
+                months.add(new HtmlReports.MonthCount(w.month(), n));
+            }
+            out.put(c.name(), months);
+        }
+        return out;
+    }
+
+    private static void write(Path file, String content) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(name), content);
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, content);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A plain-text table for the console: columns padded to their widest cell, numbers right-aligned,
- * and the same rows as CSV. Not thread-safe.
+ * A plain-text table for the console: columns padded to their widest cell, numbers right-aligned.
+ * Not thread-safe. (Files are written by their own types: KPI CSV by {@code KpiReport}.)
  */
 public final class TextTable {
     private final List<String> header;
@@ -80,29 +80,5 @@ public final class TextTable {
             b.append(i == 0 ? "" : "  ").append(numeric[i] ? pad + c : (i == w.length - 1 ? c : c + pad));
         }
         return b.toString();
-    }
-
-    /** @return the table as CSV (RFC 4180 quoting), header first */
-    public String toCsv() {
-        StringBuilder b = new StringBuilder();
-        b.append(csvLine(header));
-        rows.forEach(r -> b.append(csvLine(r)));
-        return b.toString();
-    }
-
-    private static String csvLine(List<String> cells) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            if (i > 0) {
-                b.append(',');
-            }
-            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
-                b.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append("\r\n").toString();
     }
 }

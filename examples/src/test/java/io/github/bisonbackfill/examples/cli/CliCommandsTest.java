@@ -148,19 +148,18 @@ class CliCommandsTest {
         assertThat(k.exit()).as(k.toString()).isZero();
         String month = YearMonth.now(ZoneOffset.UTC).toString();
         String csv = Files.readString(dir.resolve("kpi/kpi-" + month + ".csv"));
-        assertThat(csv).startsWith("client,instance,leads in table,rows " + month + " to date,");
-        assertThat(csv).contains("\"Harbor Insurance, LLC\",alpha," + expected(sim.instance("alpha"), 101).size() + ",");
-        String json = Files.readString(dir.resolve("kpi/kpi-" + month + ".json"));
-        assertThat(json).contains("\"client\" : \"Zürich Dental\"")
-                .contains("\"leads_in_table\" : " + expected(sim.instance("beta"), 102).size());
+        assertThat(csv).startsWith(String.join(",", io.github.bisonbackfill.core.KpiReport.CSV_HEADERS) + "\r\n");
+        assertThat(csv).contains(",alpha,101,\"Harbor Insurance, LLC\"," + expected(sim.instance("alpha"), 101).size() + ",");
+        io.github.bisonbackfill.core.KpiReport kpi = io.github.bisonbackfill.core.KpiReport.fromJson(
+                Files.readString(dir.resolve("kpi/kpi-" + month + ".json")));
+        assertThat(kpi.rows()).hasSize(4);
+        assertThat(kpi.rows()).filteredOn(row -> row.client().equals("Zürich Dental")).singleElement()
+                .satisfies(row -> assertThat(row.leads()).isEqualTo(expected(sim.instance("beta"), 102).size()));
         // Month-to-date rows in the table equal Email Bison's unique leads of the month (same rule).
-        Matcher m = Pattern.compile("\"rows_in_window\" : (\\d+),\\s+\"bison_unique_leads_in_window\" : (\\d+)").matcher(json);
-        int seen = 0;
-        while (m.find()) {
-            assertThat(m.group(1)).isEqualTo(m.group(2));
-            seen++;
-        }
-        assertThat(seen).isEqualTo(4);
+        assertThat(kpi.rows()).allSatisfy(row -> {
+            assertThat(row.rowsInWindow()).isNotNull();
+            assertThat(row.rowsInWindow()).isEqualTo(row.ebUniqueLeads());
+        });
 
         db.sql("delete from " + table + " where ctid in (select ctid from " + table
                 + " where workspace_name = 'Café Ñandú' limit 2)");
@@ -330,5 +329,188 @@ class CliCommandsTest {
         db.dropTable(t);
         assertThat(Cli.run(Map.of(), "schema", "--table", "Bad-Name").exit()).isEqualTo(2);
         assertThat(List.of(Cli.run(Map.of(), "schema").out())).allMatch(s -> s.equals(ClientLeadsSchema.sql()));
+    }
+
+    /** Rows in the window per client of a KPI report, clients with 0 left out (the view has no row for them). */
+    static Map<String, Long> nonZeroRowsInWindow(io.github.bisonbackfill.core.KpiReport kpi) {
+        Map<String, Long> out = new TreeMap<>();
+        kpi.rows().forEach(r -> {
+            assertThat(r.rowsInWindow()).as(r.client()).isNotNull();
+            if (r.rowsInWindow() > 0) {
+                out.put(r.client(), r.rowsInWindow());
+            }
+        });
+        return out;
+    }
+
+    /** {@code name=count} lines of psql into a map. */
+    static Map<String, Long> pairs(String psqlOutput) {
+        Map<String, Long> out = new TreeMap<>();
+        for (String line : psqlOutput.split("\n")) {
+            if (!line.isBlank()) {
+                out.put(line.substring(0, line.lastIndexOf('=')), Long.parseLong(line.substring(line.lastIndexOf('=') + 1)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void kpi_twoMonthsStackUnderOneHeader_jsonAndCsvHoldTheSameRows_theViewCountsTheSame_andSaveAppends() throws Exception {
+        String table = table();
+        Path cfg = config(table, "");
+        Map<String, String> env = env();
+        assertThat(Cli.run(env, "backfill", "-c", cfg.toString()).exit()).isZero();
+        String zone = "America/Los_Angeles";
+        YearMonth m1 = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        YearMonth m2 = m1.minusMonths(1);
+        Path out = dir.resolve("kpi");
+        for (YearMonth m : List.of(m2, m1)) {
+            Cli.Result k = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m.toString(), "--zone", zone, "--out", out.toString());
+            assertThat(k.exit()).as(k.toString()).isZero();
+        }
+        String csv2 = Files.readString(out.resolve("kpi-" + m2 + ".csv"));
+        String csv1 = Files.readString(out.resolve("kpi-" + m1 + ".csv"));
+        var json2 = io.github.bisonbackfill.core.KpiReport.fromJson(Files.readString(out.resolve("kpi-" + m2 + ".json")));
+        var json1 = io.github.bisonbackfill.core.KpiReport.fromJson(Files.readString(out.resolve("kpi-" + m1 + ".json")));
+        // Same header whatever the month; the second file without its header stacks under the first.
+        String header = String.join(",", io.github.bisonbackfill.core.KpiReport.CSV_HEADERS) + "\r\n";
+        assertThat(csv2).startsWith(header);
+        assertThat(csv1).startsWith(header);
+        var stacked = io.github.bisonbackfill.core.KpiReport.fromCsv(csv2 + csv1.substring(header.length()));
+        List<io.github.bisonbackfill.core.KpiRow> both = new java.util.ArrayList<>(json2.rows());
+        both.addAll(json1.rows());
+        assertThat(stacked.rows()).hasSize(8).isEqualTo(both);
+        // The CSV and the JSON of one month hold the same rows.
+        assertThat(io.github.bisonbackfill.core.KpiReport.fromCsv(csv1).rows()).isEqualTo(json1.rows());
+        assertThat(json1.rows()).allSatisfy(r -> {
+            assertThat(r.month()).isEqualTo(m1);
+            assertThat(r.zone().getId()).isEqualTo(zone);
+            assertThat(r.error()).isNull();
+        });
+        Map<String, Long> kpiCounts = nonZeroRowsInWindow(json1);
+        assertThat(kpiCounts).as("the simulated replies cover " + m1).isNotEmpty();
+
+        // The shipped function, in SQL and through PostgREST, counts what kpi counted for that zone and month.
+        assertThat(pairs(db.sql("select workspace_name || '=' || leads from " + table + "_monthly('" + zone
+                + "') where month = '" + m1 + "'"))).isEqualTo(kpiCounts);
+        HttpResponse<String> rpc = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            rpc = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(db.restUrl() + "/rpc/" + table
+                            + "_monthly?zone=" + java.net.URLEncoder.encode(zone, StandardCharsets.UTF_8) + "&month=eq." + m1))
+                    .header("apikey", db.serviceRoleKey()).header("Authorization", "Bearer " + db.serviceRoleKey())
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (rpc.statusCode() != 404) {
+                break;
+            }
+            Thread.sleep(100); // PostgREST's schema cache is reloaded asynchronously after the script
+        }
+        assertThat(rpc.statusCode()).as(rpc.body()).isEqualTo(200);
+        Map<String, Long> viaRest = new TreeMap<>();
+        for (var node : new com.fasterxml.jackson.databind.ObjectMapper().readTree(rpc.body())) {
+            viaRest.put(node.get("workspace_name").asText(), node.get("leads").asLong());
+        }
+        assertThat(viaRest).isEqualTo(kpiCounts);
+
+        // The UTC view against kpi --json in UTC (standard output holds the JSON envelope alone).
+        Cli.Result utc = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m1.toString(), "--zone", "UTC", "--json");
+        assertThat(utc.exit()).as(utc.toString()).isZero();
+        assertThat(utc.out()).startsWith("{").contains("\"schemaVersion\" : 1").contains("\"command\" : \"kpi\"");
+        var utcKpi = io.github.bisonbackfill.core.KpiReport.fromJson(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(utc.out()).path("result").toString());
+        assertThat(pairs(db.sql("select workspace_name || '=' || leads from " + table + "_monthly_utc where month = '"
+                + m1 + "'"))).isEqualTo(nonZeroRowsInWindow(utcKpi));
+
+        // --save appends one row per client to client_kpi_runs, under one kpi_run_id.
+        db.reloadSchema(ClientLeadsSchema.KPI_RUNS_TABLE);
+        Cli.Result saved = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m1.toString(), "--zone", zone, "--save");
+        assertThat(saved.exit()).as(saved.toString()).isZero();
+        Matcher id = Pattern.compile("kpi_run_id ([0-9a-f-]{36})").matcher(saved.out());
+        assertThat(id.find()).as(saved.out()).isTrue();
+        Map<String, Long> stored = pairs(db.sql("select client || '=' || rows_in_window from "
+                + ClientLeadsSchema.KPI_RUNS_TABLE + " where kpi_run_id = '" + id.group(1) + "' and rows_in_window > 0"));
+        assertThat(stored).isEqualTo(kpiCounts);
+        assertThat(db.sql("select count(*) || ' ' || count(distinct client) || ' ' || min(month) || ' ' || min(zone) from "
+                + ClientLeadsSchema.KPI_RUNS_TABLE + " where kpi_run_id = '" + id.group(1) + "'"))
+                .isEqualTo("4 4 " + m1 + " " + zone);
+    }
+
+    @Test
+    void kpiHtml_inHeadlessChromium_oneCurrentBarPerClient_theMismatchHighlighted_sortable_noConsoleError() throws Exception {
+        String table = table();
+        Path cfg = config(table, "");
+        Map<String, String> env = env();
+        Path runPage = dir.resolve("run.html");
+        assertThat(Cli.run(env, "backfill", "-c", cfg.toString(), "--html", runPage.toString()).exit()).isZero();
+        YearMonth m1 = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        // Café Ñandú loses one row of that month: the table no longer matches Email Bison's unique leads.
+        db.sql("delete from " + table + " where ctid in (select ctid from " + table + " where workspace_name = 'Café Ñandú'"
+                + " and date_received >= '" + m1.atDay(1) + "T00:00:00Z' and date_received < '" + m1.plusMonths(1).atDay(1)
+                + "T00:00:00Z' limit 1)");
+        Path page = dir.resolve("kpi.html");
+        Cli.Result k = Cli.run(env, "kpi", "-c", cfg.toString(), "--month", m1.toString(), "--zone", "UTC", "--html",
+                page.toString(), "--history", "3");
+        assertThat(k.exit()).as(k.toString()).isZero();
+        String html = Files.readString(page);
+        // Self-contained: nothing is loaded from anywhere.
+        assertThat(html).doesNotContainPattern("(?i)(src|href)\\s*=").doesNotContain("http://").doesNotContain("https://")
+                .contains("<svg").contains("UTC");
+
+        Path screenshots = Path.of("target", "screenshots");
+        Files.createDirectories(screenshots);
+        org.openqa.selenium.chrome.ChromeDriver browser = io.github.bisonbackfill.examples.report.HeadlessChromium.start(
+                dir.resolve("chromium-profile"));
+        try {
+            browser.get(page.toUri().toString());
+            var clients = browser.findElements(org.openqa.selenium.By.cssSelector("tr.client"));
+            var current = browser.findElements(org.openqa.selenium.By.cssSelector("rect.bar-current"));
+            var previous = browser.findElements(org.openqa.selenium.By.cssSelector("rect.bar-previous"));
+            assertThat(clients).hasSize(4);
+            assertThat(current).hasSize(clients.size());
+            assertThat(previous).hasSize(3 * clients.size());
+            assertThat(current).allSatisfy(bar -> assertThat(bar.getRect().getHeight()).isPositive());
+            // The mismatch: exactly Café Ñandú's row, highlighted red with its flag.
+            var mismatched = browser.findElements(org.openqa.selenium.By.cssSelector("tr.mismatch"));
+            assertThat(mismatched).singleElement().satisfies(row -> {
+                assertThat(row.getAttribute("data-client")).isEqualTo("Café Ñandú");
+                assertThat(row.getCssValue("background-color")).isEqualTo("rgba(255, 245, 245, 1)");
+                assertThat(row.getText()).contains("MISMATCH -1");
+                assertThat(row.findElement(org.openqa.selenium.By.cssSelector("rect.bar-current")).getCssValue("fill"))
+                        .isEqualTo("rgb(229, 62, 62)");
+            });
+            assertThat(clients.get(0).getCssValue("background-color")).isNotEqualTo("rgba(255, 245, 245, 1)");
+            // Sorting by count, then by client.
+            browser.findElement(org.openqa.selenium.By.xpath("//th[text()='Rows in window']")).click();
+            List<Long> counts = browser.findElements(org.openqa.selenium.By.cssSelector("tr.client td:nth-child(3)")).stream()
+                    .map(td -> Long.parseLong(td.getText())).toList();
+            assertThat(counts).isSorted().hasSize(4);
+            browser.findElement(org.openqa.selenium.By.xpath("//th[text()='Client']")).click();
+            List<String> names = browser.findElements(org.openqa.selenium.By.cssSelector("tr.client td:nth-child(1)"))
+                    .stream().map(org.openqa.selenium.WebElement::getText).toList();
+            assertThat(names).containsExactly("Café Ñandú", "Harbor Insurance, LLC", "O'Brien & Sons, LLC", "Zürich Dental");
+            Object resources = browser.executeScript("return performance.getEntriesByType('resource').length");
+            assertThat(((Number) resources).longValue()).as("resources fetched by the page").isZero();
+            Files.write(screenshots.resolve("kpi-report.png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            var severe = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).toList();
+            assertThat(severe).as("browser console of the KPI page").isEmpty();
+
+            // The run summary of backfill --html renders too: one row per client, all completed.
+            browser.get(runPage.toUri().toString());
+            assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("tr.client"))).hasSize(4);
+            assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("td.outcome")))
+                    .allSatisfy(td -> assertThat(td.getText()).startsWith("COMPLETED"));
+            Files.write(screenshots.resolve("run-report.png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).toList())
+                    .as("browser console of the run page").isEmpty();
+
+            // The console check can fail: an error the page logs is seen.
+            browser.executeScript("console.error('probe from the test')");
+            assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+                    .anySatisfy(e -> assertThat(e.getMessage()).contains("probe from the test"));
+        } finally {
+            browser.quit();
+        }
+        assertThat(screenshots.resolve("kpi-report.png")).isNotEmptyFile();
     }
 }

@@ -178,9 +178,10 @@ class CliUnattendedTest {
         Cli.Result k = Cli.run(env, "kpi", "-c", cfg.toString(), "--json");
         assertThat(k.exit()).as(k.toString()).isZero();
         JsonNode kpi = document(k, "kpi").path("result");
-        assertThat(kpi.path("clients")).hasSize(4);
-        assertThat(kpi.path("clients").get(3).path("client").asText()).isEqualTo("Zürich Dental");
-        assertThat(kpi.path("clients").get(3).path("leadsInTable").asLong()).isEqualTo(expected(sim.instance("beta"), 202).size());
+        assertThat(kpi.path("kind").asText()).isEqualTo("kpi");
+        assertThat(kpi.path("rows")).hasSize(4);
+        assertThat(kpi.path("rows").get(3).path("client").asText()).isEqualTo("Zürich Dental");
+        assertThat(kpi.path("rows").get(3).path("leads").asLong()).isEqualTo(expected(sim.instance("beta"), 202).size());
         assertThat(k.err()).contains("KPIs for");
 
         // A mismatch: exit 1, and the document says so.

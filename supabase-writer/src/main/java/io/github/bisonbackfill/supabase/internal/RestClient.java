@@ -11,6 +11,7 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -47,6 +48,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -54,6 +56,9 @@ import java.util.function.Predicate;
  * layer (Failsafe). HttpClient's own retries are disabled.
  */
 public final class RestClient implements Closeable {
+    /** The User-Agent of every request: {@code bison-backfill/<version> (supabase-writer)}. */
+    public static final String USER_AGENT = "bison-backfill/" + LibraryVersion.VERSION + " (supabase-writer)";
+
     private static final Logger log = LoggerFactory.getLogger(RestClient.class);
 
     /** Which failures a request may be retried after. */
@@ -127,10 +132,12 @@ public final class RestClient implements Closeable {
      * @param maxConnections connections kept to the server
      * @param mapper         JSON mapper
      * @param clock          clock for HTTP-date {@code Retry-After}
+     * @param customizer     called with the HttpClient builder before it is built
      */
     public RestClient(String baseUrl, String apiKey, String schema, Duration connectTimeout,
                       Duration attemptTimeout, Duration callTimeout, int maxAttempts, Duration retryDelay,
-                      Duration maxRetryDelay, int maxConnections, ObjectMapper mapper, Clock clock) {
+                      Duration maxRetryDelay, int maxConnections, ObjectMapper mapper, Clock clock,
+                      Consumer<HttpClientBuilder> customizer) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.schema = schema;
@@ -152,7 +159,7 @@ public final class RestClient implements Closeable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                         .build())
                 .build();
-        this.http = HttpClients.custom()
+        HttpClientBuilder builder = HttpClients.custom()
                 .setConnectionManager(pool)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(attemptTimeout))
@@ -162,7 +169,10 @@ public final class RestClient implements Closeable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
-                .build();
+                .useSystemProperties() // https.proxyHost & co. (the connection manager above stays ours)
+                .setUserAgent(USER_AGENT);
+        customizer.accept(builder);
+        this.http = builder.build();
         this.canceller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "supabase-writer-timeouts");
             t.setDaemon(true);

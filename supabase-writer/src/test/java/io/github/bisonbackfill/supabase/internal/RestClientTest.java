@@ -26,7 +26,7 @@ class RestClientTest {
     @Test
     void delay_honoursTheServersRetryAfter_evenAboveTheBackoffCap() throws Exception {
         try (RestClient client = new RestClient("http://127.0.0.1:1", "k", null, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 3, Duration.ofMillis(10), Duration.ofMillis(20), 2, new ObjectMapper(), clock)) {
+                Duration.ofMinutes(5), 3, Duration.ofMillis(10), Duration.ofMillis(20), 2, new ObjectMapper(), clock, b -> { })) {
             RestResponse limited = new RestResponse(429, Map.of("retry-after", "7"), new byte[0]);
             RestResponse plain = new RestResponse(503, Map.of(), new byte[0]);
 
