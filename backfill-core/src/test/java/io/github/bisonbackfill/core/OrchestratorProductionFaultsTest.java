@@ -15,7 +15,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue "Finish every client in one run": 24 clients on 2 instances under the simulator's production
+ * Issue "Finish every client in one run" (10 seeds in docs/benchmarks.md, scripts/bench-faults.sh): 24 clients on 2 instances under the simulator's production
  * fault mix ({@link BisonSimulator.Builder#productionFaults()}: 1 % HTTP 500, cut bodies, dropped
  * connections, late answers, a 40 req/s bucket, switch lag 0.2-1.5 s with the data behind the
  * read-back, another actor switching the user away every 1-5 s and back after 0.5-3 s, replies
@@ -26,8 +26,11 @@ class OrchestratorProductionFaultsTest {
 
     /** Per instance: 12 workspaces of 15 to 45 interested replies (1 to 4 pages) and a few others. */
     private static BisonSimulator simulator(long seed) {
-        return BisonSimulator.builder().seed(seed).productionFaults()
-                .instance("east", i -> i.generatedWorkspaces(12, 30, 8))
+        return simulator(BisonSimulator.builder().seed(seed).productionFaults());
+    }
+
+    private static BisonSimulator simulator(BisonSimulator.Builder builder) {
+        return builder.instance("east", i -> i.generatedWorkspaces(12, 30, 8))
                 .instance("west", i -> i.generatedWorkspaces(12, 30, 8)).start();
     }
 
@@ -43,7 +46,7 @@ class OrchestratorProductionFaultsTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5})
+    @ValueSource(longs = {1, 2})
     void superAdminKeysOnly_underTheProductionFaultMix_oneRunCompletesAll24_andTheTableIsExact(long seed) {
         try (BisonSimulator sim = simulator(seed); LeadsTable table = new LeadsTable()) {
             List<BisonClient> clients = new ArrayList<>();
@@ -85,6 +88,48 @@ class OrchestratorProductionFaultsTest {
                         report.clients().stream().mapToInt(c -> c.scan().violationsDetected()).sum());
                 assertThat(faults).as("faults injected").isPositive();
                 assertThat(foreign).as("foreign switches").isPositive();
+            } finally {
+                clients.forEach(BisonClient::close);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void apiUserKeys_underTheProductionFaultMix_oneRunCompletesAll24_andReconcileMatchesEveryClient() {
+        // Without replies arriving: reconcile reads every workspace again, and a reply that arrives after
+        // the run (or during the reconcile's own reads) is rightly counted in Email Bison, not yet in the table.
+        try (BisonSimulator sim = simulator(BisonSimulator.builder().seed(3).productionFaults().replyArrivals(0, 1, 1));
+             LeadsTable table = new LeadsTable()) {
+            List<BisonClient> clients = new ArrayList<>();
+            List<ClientSpec> specs = new ArrayList<>();
+            BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name);
+            for (SimulatedInstance instance : sim.instances()) {
+                BisonClient.Builder b = BisonClient.builder().baseUrl(instance.baseUrl()).instanceName(instance.name())
+                        .requestsPerSecond(40);
+                instance.workspaces().forEach(ws -> b.workspaceKey(ws.id(), instance.mintApiUserKey(ws.id())));
+                BisonClient client = b.build();
+                clients.add(client);
+                builder.instance(client);
+                instance.workspaces().forEach(ws -> specs.add(new ClientSpec(instance.name() + ": " + ws.name(),
+                        instance.name(), ws.id())));
+            }
+            try {
+                BackfillOrchestrator orchestrator = builder.build();
+                BackfillPlan plan = BackfillPlan.of(specs);
+                BackfillReport report = orchestrator.run(plan);
+
+                assertThat(report.succeeded()).as(report.toJson()).isTrue();
+                for (ClientSpec spec : specs) {
+                    assertThat(table.replyIdsByEmail(spec.name())).as(spec.name()).isEqualTo(
+                            LeadsTable.expected(sim.instance(spec.instance()).interestedReplies(spec.workspaceId())));
+                }
+                ReconciliationReport rec = orchestrator.reconcile(plan);
+                assertThat(rec.clients()).hasSize(24);
+                assertThat(rec.mismatches()).as("reconciliation").isEmpty();
+                assertThat(rec.clients()).allSatisfy(c -> {
+                    assertThat(c.error()).isNull();
+                    assertThat(c.reconciliation().bisonInterestedStat()).as(c.client().toString()).isNotNull();
+                });
             } finally {
                 clients.forEach(BisonClient::close);
             }
