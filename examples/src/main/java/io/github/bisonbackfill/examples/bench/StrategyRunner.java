@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.examples.bench;
 
+import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
 import io.github.bisonbackfill.bison.simulator.Endpoint;
@@ -72,8 +73,7 @@ final class StrategyRunner {
             long start = System.nanoTime();
             Outcome outcome = switch (strategy) {
                 case SEED -> seed(main, workload, notes);
-                case SUPER_ADMIN -> library(main, workload, false, notes);
-                case WORKSPACE_KEYS -> library(main, workload, true, notes);
+                case SUPER_ADMIN, WORKSPACE_KEYS, KEY_STORE -> library(main, workload, strategy, notes);
             };
             Duration wall = Duration.ofNanos(System.nanoTime() - start);
             main.stopForeignSwitcher();
@@ -132,7 +132,8 @@ final class StrategyRunner {
         return new Outcome(run.rowsAcknowledged(), 0);
     }
 
-    private Outcome library(SimulatedInstance main, Workload workload, boolean workspaceKeys, List<String> notes) {
+    private Outcome library(SimulatedInstance main, Workload workload, Strategy strategy, List<String> notes) {
+        boolean workspaceKeys = strategy == Strategy.WORKSPACE_KEYS;
         BisonClient.Builder client = BisonClient.builder().baseUrl(main.baseUrl()).instanceName(Workload.INSTANCE);
         List<ClientSpec> specs = new ArrayList<>();
         for (int c = 0; c < workload.clients(); c++) {
@@ -145,6 +146,10 @@ final class StrategyRunner {
         }
         if (!workspaceKeys) {
             client.superAdminKey(main.superAdminKey());
+        }
+        if (strategy == Strategy.KEY_STORE) {
+            // Cold: every key is minted during the run (POST .../api-tokens, no switching), then used.
+            client.keyStore(ApiKeyStore.inMemory());
         }
         try (BisonClient bison = client.build()) {
             BackfillReport report = BackfillOrchestrator.builder().instance(bison)
