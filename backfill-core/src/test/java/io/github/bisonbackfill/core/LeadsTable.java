@@ -2,6 +2,7 @@ package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.bison.simulator.BisonSimulator;
 import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
 import io.github.bisonbackfill.supabase.Filter;
 import io.github.bisonbackfill.supabase.SupabaseWriter;
@@ -9,9 +10,11 @@ import io.github.bisonbackfill.supabase.testing.LocalSupabase;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A {@code client_leads} table of its own on the local Supabase (the shipped schema script, renamed),
@@ -62,6 +65,25 @@ final class LeadsTable implements AutoCloseable {
 
     String sql(String sql) {
         return db.sql(sql);
+    }
+
+    /**
+     * Registers one client per simulated instance with {@code builder} (and in {@code clients}, to be
+     * closed) and returns the plan's clients: every workspace of every instance, named
+     * {@code "<instance>: <workspace>"} (generated instances share workspace names).
+     */
+    static List<ClientSpec> everyWorkspace(BisonSimulator sim,
+                                           BackfillOrchestrator.Builder builder, List<BisonClient> clients,
+                                           Function<SimulatedInstance, BisonClient> client) {
+        List<ClientSpec> specs = new ArrayList<>();
+        for (SimulatedInstance instance : sim.instances()) {
+            BisonClient c = client.apply(instance);
+            clients.add(c);
+            builder.instance(c);
+            instance.workspaces().forEach(ws -> specs.add(new ClientSpec(instance.name() + ": " + ws.name(),
+                    instance.name(), ws.id())));
+        }
+        return specs;
     }
 
     /** A BisonClient for a simulated instance, with fast retries and a short settle delay. */

@@ -33,19 +33,13 @@ class OrchestratorContendedSessionTest {
                 .instance("west", i -> i.generatedWorkspaces(12, 20, 5)).start();
              LeadsTable table = new LeadsTable()) {
             List<BisonClient> clients = new ArrayList<>();
-            List<ClientSpec> specs = new ArrayList<>();
             BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
                     .bisonStats(false).clientRetryRounds(1).clientRetryPause(Duration.ofMillis(10));
-            for (SimulatedInstance instance : sim.instances()) {
-                // Small budgets keep the test short; the proof rules are the defaults'.
-                BisonClient client = LeadsTable.client(instance, BisonClient.DEFAULT_SWITCH_SETTLE_DELAY)
-                        .verificationAttempts(3).verificationInterval(BisonClient.DEFAULT_VERIFICATION_INTERVAL)
-                        .superAdminKey(instance.superAdminKey()).maxContextRecoveries(0).build();
-                clients.add(client);
-                builder.instance(client);
-                instance.workspaces().forEach(ws -> specs.add(new ClientSpec(instance.name() + ": " + ws.name(),
-                        instance.name(), ws.id())));
-            }
+            // Small budgets keep the test short; the proof rules are the defaults'.
+            List<ClientSpec> specs = LeadsTable.everyWorkspace(sim, builder, clients, instance ->
+                    LeadsTable.client(instance, BisonClient.DEFAULT_SWITCH_SETTLE_DELAY)
+                            .verificationAttempts(3).verificationInterval(BisonClient.DEFAULT_VERIFICATION_INTERVAL)
+                            .superAdminKey(instance.superAdminKey()).maxContextRecoveries(0).build());
             try {
                 BackfillReport report = builder.build().run(BackfillPlan.of(specs));
 

@@ -50,19 +50,13 @@ class OrchestratorProductionFaultsTest {
     void superAdminKeysOnly_underTheProductionFaultMix_oneRunCompletesAll24_andTheTableIsExact(long seed) {
         try (BisonSimulator sim = simulator(seed); LeadsTable table = new LeadsTable()) {
             List<BisonClient> clients = new ArrayList<>();
-            List<ClientSpec> specs = new ArrayList<>();
             BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
                     .bisonStats(false);
-            for (SimulatedInstance instance : sim.instances()) {
-                // Default proof and recovery settings (settle 2 s >= the 1.5 s lag); only the client
-                // rate is raised to the simulator's bucket.
-                BisonClient client = BisonClient.builder().baseUrl(instance.baseUrl()).instanceName(instance.name())
-                        .superAdminKey(instance.superAdminKey()).requestsPerSecond(40).build();
-                clients.add(client);
-                builder.instance(client);
-                instance.workspaces().forEach(ws -> specs.add(new ClientSpec(instance.name() + ": " + ws.name(),
-                        instance.name(), ws.id())));
-            }
+            // Default proof and recovery settings (settle 2 s >= the 1.5 s lag); only the client rate is
+            // raised to the simulator's bucket.
+            List<ClientSpec> specs = LeadsTable.everyWorkspace(sim, builder, clients, instance ->
+                    BisonClient.builder().baseUrl(instance.baseUrl()).instanceName(instance.name())
+                            .superAdminKey(instance.superAdminKey()).requestsPerSecond(40).build());
             try {
                 BackfillReport report = builder.build().run(BackfillPlan.of(specs));
 
@@ -101,18 +95,13 @@ class OrchestratorProductionFaultsTest {
         try (BisonSimulator sim = simulator(BisonSimulator.builder().seed(3).productionFaults().replyArrivals(0, 1, 1));
              LeadsTable table = new LeadsTable()) {
             List<BisonClient> clients = new ArrayList<>();
-            List<ClientSpec> specs = new ArrayList<>();
             BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name);
-            for (SimulatedInstance instance : sim.instances()) {
+            List<ClientSpec> specs = LeadsTable.everyWorkspace(sim, builder, clients, instance -> {
                 BisonClient.Builder b = BisonClient.builder().baseUrl(instance.baseUrl()).instanceName(instance.name())
                         .requestsPerSecond(40);
                 instance.workspaces().forEach(ws -> b.workspaceKey(ws.id(), instance.mintApiUserKey(ws.id())));
-                BisonClient client = b.build();
-                clients.add(client);
-                builder.instance(client);
-                instance.workspaces().forEach(ws -> specs.add(new ClientSpec(instance.name() + ": " + ws.name(),
-                        instance.name(), ws.id())));
-            }
+                return b.build();
+            });
             try {
                 BackfillOrchestrator orchestrator = builder.build();
                 BackfillPlan plan = BackfillPlan.of(specs);

@@ -36,11 +36,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +62,13 @@ public final class BisonEngine implements AutoCloseable {
             + "proof: configure a key store (BisonClient.Builder.keyStore, or run.key_store in the CLI's config) and "
             + "a key is minted once per workspace with the super-admin key and used from then on";
     private static final String REPLIES = "/api/replies?status=interested&folder=all&page=";
+    /**
+     * Least time between two read-back checks while a fence group is read: 100 ms, so a fast group
+     * costs no extra request and a slow one at most one per interval (250 ms by default).
+     */
+    static final Duration MIN_WATCH_INTERVAL = Duration.ofMillis(100);
+    /** Stands for a read-back that failed while pages were read: nothing proven. */
+    private static final CurrentUser UNKNOWN_CONTEXT = new CurrentUser(0, null, "(read-back failed)");
     /** The name of keys minted into a key store, as the web UI lists them. */
     static final String MINTED_KEY_NAME = "bison-backfill";
 
@@ -628,6 +637,8 @@ public final class BisonEngine implements AutoCloseable {
         private final ScanOptions options;
         /** Reply ids this scan put into the tripwire (taken back if the scan is discarded). */
         private final List<Long> registered = new ArrayList<>();
+        /** Another workspace the read-back showed while the last fence group was read, or {@code null}. */
+        private volatile CurrentUser seenWhileReading;
         /** Page 1 as accepted: what the closing read must still find. */
         private Set<Long> firstPageIds;
         private long firstPageTotal;
@@ -707,7 +718,8 @@ public final class BisonEngine implements AutoCloseable {
                     return "after the closing read of page 2 the current workspace was " + after2.describeTeam();
                 }
                 if (sharesReply(second)) {
-                    return keep(List.of(again, second));
+                    // The new page 1 shares nothing with the pass: it is not kept (the next run reads it).
+                    return keep(List.of(second));
                 }
             }
             return "the closing read of page 1 shares no reply with the page 1 the scan started from (meta.total "
@@ -783,8 +795,12 @@ public final class BisonEngine implements AutoCloseable {
                 carried = null;
                 String violation = null;
                 if (guard.fenced) {
+                    CurrentUser during = seenWhileReading;
+                    seenWhileReading = null;
                     CurrentUser after = checkContext();
-                    if (!guard.isTarget(after)) {
+                    if (during != null) {
+                        violation = "while reading " + span(group) + " the current workspace was " + during.describeTeam();
+                    } else if (!guard.isTarget(after)) {
                         violation = "after reading " + span(group) + " the current workspace was " + after.describeTeam();
                     }
                 }
@@ -968,6 +984,8 @@ public final class BisonEngine implements AutoCloseable {
             RuntimeException[] errors = new RuntimeException[n];
             AtomicInteger cursor = new AtomicInteger();
             AtomicBoolean failed = new AtomicBoolean();
+            CountDownLatch finished = new CountDownLatch(1);
+            Future<?> watcher = guard.fenced ? pageExecutor.submit(() -> watchWhileReading(finished)) : null;
             Runnable worker = () -> {
                 int i;
                 while (!failed.get() && (i = cursor.getAndIncrement()) < n) {
@@ -983,7 +1001,49 @@ public final class BisonEngine implements AutoCloseable {
             for (int k = 1; k < Math.min(config.pageParallelism(), n); k++) {
                 helpers.add(pageExecutor.submit(worker));
             }
-            worker.run();
+            try {
+                worker.run();
+                joinAll(helpers, failed);
+            } finally {
+                finished.countDown();
+                if (watcher != null) {
+                    joinAll(List.of(watcher), failed);
+                }
+            }
+            for (RuntimeException error : errors) {
+                if (error != null) {
+                    throw error;
+                }
+            }
+            return List.of(pages);
+        }
+
+        /**
+         * Watches the read-back every verification interval while a fence group is read (one check per
+         * interval, none for a group read faster): another actor switching away and back during a long
+         * group, between the fence's before- and after-check, is then seen rather than missed, even when
+         * its trailing data was what the group read. Records the first other workspace seen.
+         */
+        private void watchWhileReading(CountDownLatch finished) {
+            long interval = Math.max(MIN_WATCH_INTERVAL.toNanos(), config.verificationInterval().toNanos());
+            try {
+                while (!finished.await(interval, TimeUnit.NANOSECONDS)) {
+                    CurrentUser user = checkContext();
+                    if (!guard.isTarget(user)) {
+                        seenWhileReading = user;
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // A read-back that fails proves nothing: the group cannot count.
+                seenWhileReading = UNKNOWN_CONTEXT;
+                log.debug("workspace {}: read-back while reading pages failed: {}", guard.workspaceId, e.getMessage());
+            }
+        }
+
+        private void joinAll(List<Future<?>> helpers, AtomicBoolean failed) {
             for (Future<?> helper : helpers) {
                 try {
                     helper.get();
@@ -996,12 +1056,6 @@ public final class BisonEngine implements AutoCloseable {
                     throw new IllegalStateException("page worker failed unexpectedly", e.getCause());
                 }
             }
-            for (RuntimeException error : errors) {
-                if (error != null) {
-                    throw error;
-                }
-            }
-            return List.of(pages);
         }
 
         private RepliesPage fetchPage(int page) {
