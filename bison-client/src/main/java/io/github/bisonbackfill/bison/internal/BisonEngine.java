@@ -923,15 +923,31 @@ public final class BisonEngine implements AutoCloseable {
          */
         RepliesPage establish(int page) {
             RepliesPage probe = fetchPage(page);
-            guard.switchAndVerify();
-            long budget = config.verificationInterval().toNanos() * config.verificationAttempts();
-            long until = System.nanoTime() + budget;
             for (;;) {
-                RepliesPage after = fetchPage(page);
-                if (flipped(probe, after) || System.nanoTime() >= until) {
-                    return after;
+                guard.switchAndVerify();
+                long budget = config.verificationInterval().toNanos() * config.verificationAttempts();
+                long until = System.nanoTime() + budget;
+                CurrentUser other = null;
+                for (int read = 1; ; read++) {
+                    RepliesPage after = fetchPage(page);
+                    // While we wait for the data to follow the switch, the read-back is watched too: data
+                    // that changes during the wait may be another actor's switch away (and back) rather
+                    // than ours arriving late, and any change passes for the flip. The first read follows
+                    // the verification at once, so it needs no check of its own.
+                    if (read > 1) {
+                        CurrentUser user = checkContext();
+                        if (!guard.isTarget(user)) {
+                            other = user;
+                            break;
+                        }
+                    }
+                    if (flipped(probe, after) || System.nanoTime() >= until) {
+                        return after;
+                    }
+                    sleep(config.verificationInterval());
                 }
-                sleep(config.verificationInterval());
+                guard.recordViolation("while waiting for page " + page + " to follow the switch the current workspace"
+                        + " was " + other.describeTeam());
             }
         }
 
