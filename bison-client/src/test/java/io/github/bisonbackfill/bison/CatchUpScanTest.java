@@ -221,6 +221,7 @@ class CatchUpScanTest {
                 "GET /api/users",                                 // verification
                 "GET /api/replies ws37",                          // page 1, flipped
                 "GET /api/users",                                 // the fence after the group
+                "GET /api/users",                                 // the settle delay, watched, before the closing read
                 "GET /api/replies ws37",                          // closing read of page 1
                 "GET /api/users");                                // its fence
     }

@@ -70,6 +70,7 @@ class SuperAdminSafetyTest {
                 "GET /api/replies?status=interested&folder=all&page=3");
         assertThat(lines.subList(7, lines.size())).containsExactly(
                 "GET /api/users",                                             // after-fence
+                "GET /api/users",                                             // watched settle before the closing read
                 "GET /api/replies?status=interested&folder=all&page=1",       // closing read of page 1
                 "GET /api/users");                                            // its fence
         JsonNode switchBody = FakeBison.readBody(requests.get(2));
@@ -88,8 +89,9 @@ class SuperAdminSafetyTest {
 
             assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
             assertThat(scan.violationsDetected()).isZero();
-            // 1 to identify the user, 4 to verify (3 stale), 1 after-fence, 1 after the closing read.
-            assertThat(bison.countRequests("GET /api/users")).isEqualTo(7);
+            // 1 to identify the user, 4 to verify (3 stale), 1 after-fence, 1 watching the settle delay
+            // before the closing read, 1 after it.
+            assertThat(bison.countRequests("GET /api/users")).isEqualTo(8);
         }
     }
 

@@ -687,6 +687,15 @@ public final class BisonEngine implements AutoCloseable {
          * (bounded like every recovery). Returns why the pass must be discarded, or {@code null}.
          */
         private String closingCheck() {
+            // Wait out the settle delay first, watching the read-back: data that trails the read-back by
+            // up to the settle delay is the target's afterwards, so a pass served whole from another
+            // workspace (a foreign switch whose data trailed a read-back that showed ours) shares nothing
+            // with the closing page. Measured: scripts/bench-faults.sh, docs/benchmarks.md.
+            CurrentUser away = guard.watch(config.switchSettleDelay());
+            if (away != null) {
+                guard.recordViolation("before the closing read the current workspace was " + away.describeTeam());
+                guard.switchAndVerify();
+            }
             RepliesPage again;
             for (;;) {
                 again = fetchPage(1);
