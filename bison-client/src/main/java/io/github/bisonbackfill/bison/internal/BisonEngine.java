@@ -807,7 +807,9 @@ public final class BisonEngine implements AutoCloseable {
                     CurrentUser during = seenWhileReading;
                     seenWhileReading = null;
                     CurrentUser after = checkContext();
-                    if (during != null) {
+                    if (during == UNKNOWN_CONTEXT) {
+                        violation = "the read-back failed while " + span(group) + " were read, so they are unproven";
+                    } else if (during != null) {
                         violation = "while reading " + span(group) + " the current workspace was " + during.describeTeam();
                     } else if (!guard.isTarget(after)) {
                         violation = "after reading " + span(group) + " the current workspace was " + after.describeTeam();
