@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the test suite: the project's one test command (see README.md). Extra arguments go to Maven,
-# e.g. ./scripts/test.sh -pl supabase-writer -Dtest=SupabaseWriterLocalTest
+# e.g. ./scripts/test.sh -pl supabase-writer -Dit.test=SupabaseWriterLocalIT (a *Test class: -Dtest=...)
 #
 # Starts the local Supabase REST (PostgreSQL 15 + PostgREST, scripts/local-supabase.sh) that the
 # integration tests need, exports its environment, and stops it afterwards, unless it was already

@@ -15,7 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Run in a JVM of its own by {@link TraceLoggingTest} with every logger at TRACE: a backfill (the demo:
+ * Run in a JVM of its own by {@link TraceLoggingIT} with every logger at TRACE: a backfill (the demo:
  * Email Bison simulator with super-admin and minted api-user keys, the real PostgREST with the
  * service-role key) and the webhook server (deliveries with the secret in the header, in the query,
  * and a wrong one; a writer whose key PostgREST refuses). Exits 0 when all of it ran.

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * arriving during scans, bad addresses), with the library's default proof settings. One run finishes
  * every client, and the table holds exactly each workspace's leads.
  */
-class OrchestratorProductionFaultsTest {
+class OrchestratorProductionFaultsIT {
 
     /** Per instance: 12 workspaces of 15 to 45 interested replies (1 to 4 pages) and a few others. */
     private static BisonSimulator simulator(long seed) {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The writer against the real PostgREST 12.0.2 + PostgreSQL 15 started by scripts/local-supabase.sh. */
-class SupabaseWriterLocalTest {
+class SupabaseWriterLocalIT {
     private static LocalSupabase db;
     private static SupabaseWriter writer;
     private String table;

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Billing windows in America/Los_Angeles around the 2026 DST changes and month ends, end to end:
  * replies received at chosen instants, written by the orchestrator, counted in Supabase and in the scan.
  */
-class OrchestratorBillingTest {
+class OrchestratorBillingIT {
     private static final ZoneId LA = ZoneId.of("America/Los_Angeles");
     // Hand-computed boundaries (not from BillingWindow): local midnights in Los Angeles.
     private static final Instant MARCH_START = Instant.parse("2026-03-01T08:00:00Z");  // PST

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as the fix. The settle delay is the default one: the proof rules are the library's, only the round
  * counts are small to keep the test short.
  */
-class OrchestratorContendedSessionTest {
+class OrchestratorContendedSessionIT {
 
     @Test
     void withoutAKeyStore_everyClientFailsClosed_namingTheKeyStore_andNoRowIsWrong() {

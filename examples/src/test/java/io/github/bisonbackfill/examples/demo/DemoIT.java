@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The demo's core with smaller data against the real PostgREST, the race switched on. */
-class DemoTest {
+class DemoIT {
     @Test
     void demo_writesExactlyEachWorkspacesLeads_underTheRace_andCountsTheSeedsRowsAgainstGroundTruth() {
         LocalSupabase db = LocalSupabase.fromEnvironment();

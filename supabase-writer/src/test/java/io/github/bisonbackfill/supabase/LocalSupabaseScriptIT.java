@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * URL, the same keys and every row. Runs a cluster of its own ({@code LOCAL_SUPABASE_HOME} in a
  * temporary directory, PostgREST's binary reused from the suite's), never touching the suite's.
  */
-class LocalSupabaseScriptTest {
+class LocalSupabaseScriptIT {
     static final Path SCRIPT = Path.of("..", "scripts", "local-supabase.sh").toAbsolutePath().normalize();
     static final Pattern EXPORT = Pattern.compile("export (\\w+)='([^']*)'");
 

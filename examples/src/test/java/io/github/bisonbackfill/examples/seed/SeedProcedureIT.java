@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The seed procedure against the simulator and the real PostgREST, with zero sleeps. */
-class SeedProcedureTest {
+class SeedProcedureIT {
     static LocalSupabase db;
     static SupabaseWriter writer;
     static String table;

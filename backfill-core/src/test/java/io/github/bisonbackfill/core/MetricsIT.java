@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * documented in docs/metrics.md is checked against the run's report, and the documented set equals
  * the registered one.
  */
-class MetricsTest {
+class MetricsIT {
     private BisonSimulator sim;
     private SimulatedInstance main;
     private LeadsTable table;
@@ -153,7 +153,7 @@ class MetricsTest {
                         java.net.URI.create("https://send.agency.example"), 37, "Harbor Insurance, LLC"))
                 .outcomeListener(new MicrometerWebhookMetrics(registry)).build();
         String delivery;
-        try (var in = MetricsTest.class.getResourceAsStream("/fixtures/webhooks/lead_interested.json")) {
+        try (var in = MetricsIT.class.getResourceAsStream("/fixtures/webhooks/lead_interested.json")) {
             delivery = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
         assertThat(handler.handle(delivery, "0123456789abcdef0123").status()).isEqualTo(WebhookOutcome.Status.ACCEPTED);

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (a key whose role does not exist, a trigger refusing every row alike) fails the call at once
  * instead of bisecting and reporting every row rejected; real row faults stay rejected rows.
  */
-class CallFaultLocalTest {
+class CallFaultLocalIT {
     static final LocalSupabase db = LocalSupabase.fromEnvironment();
     String table;
 

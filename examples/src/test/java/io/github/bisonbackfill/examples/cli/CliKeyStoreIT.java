@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The way out of a contended session: with {@code run.key_store}, 24 clients on 2 instances configured
  * with super-admin keys only finish in one run while another actor switches the user every 0.2-1.2 s
  * (and back after 0.5-1.2 s) and the data trails the read-back by 3 s, the session in which
- * super-admin scans fail closed (OrchestratorContendedSessionTest); a second run mints nothing.
+ * super-admin scans fail closed (OrchestratorContendedSessionIT); a second run mints nothing.
  */
-class CliKeyStoreTest {
+class CliKeyStoreIT {
     @TempDir
     Path dir;
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read-back running ahead of the data, a foreign actor switching the super-admin user, 429s, 5xx),
  * and the real PostgREST + PostgreSQL with the shipped schema.
  */
-class OrchestratorHostileTest {
+class OrchestratorHostileIT {
 
     /** 12 workspaces per instance, same ids on both; half read with api-user keys, half by switching. */
     private static Consumer<BisonSimulator.InstanceBuilder> workspaces(int salt) {

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * combining marks (NFD) is one row, through the backfill's path, the webhook's, and the schema's
  * upgrade of legacy rows. Against the real PostgREST + PostgreSQL.
  */
-class EmailNfcLocalTest {
+class EmailNfcLocalIT {
     static final String NFC = Normalizer.normalize("José@Exämple.com", Normalizer.Form.NFC);
     static final String NFD = Normalizer.normalize(" JOSÉ@exämple.COM", Normalizer.Form.NFD);
     static final String KEY = "josé@exämple.com"; // NFC in this source file

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The checkpoint store in the Supabase project, against the real PostgREST (the table from the shipped schema). */
-class SupabaseCheckpointStoreTest {
+class SupabaseCheckpointStoreIT {
     static final Instant T = Instant.parse("2025-11-02T09:30:00.123456Z");
     static final ClientKey HARBOR = new ClientKey("agency-main", 37, "Harbor Insurance");
     static final ClientKey OBRIEN = new ClientKey("agency-2", 37, "O'Brien & Sons, LLC");

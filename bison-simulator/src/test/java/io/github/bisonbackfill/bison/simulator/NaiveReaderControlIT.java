@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read every page with interested=1, no verification) returns other workspaces' replies with 200s
  * when another actor switches the same user, and is correct when nobody else does.
  */
-class NaiveReaderControlTest {
+class NaiveReaderControlIT {
 
     /** The naive reader: returns the reply ids it read per workspace. */
     private static Map<Long, Set<Long>> naiveRead(SimulatedInstance instance, Duration sleep) throws Exception {

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clients without the secret, header limits, the secret checked before the body, a Supabase outage
  * answered 503 within {@link WebhookServer#DEFAULT_DELIVERY_TIMEOUT}, log forging.
  */
-class WebhookServerHardeningTest {
+class WebhookServerHardeningIT {
     static final String SECRET = "hardening-test-secret-0123456789";
     static LocalSupabase db;
     static SupabaseWriter writer;

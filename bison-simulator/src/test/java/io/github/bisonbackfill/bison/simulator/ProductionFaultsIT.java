@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * observed on the wire and in the request log, with fixed seeds and sequential requests (so every
  * count is deterministic; the ranges say what the rates are, mean ± 3 binomial standard deviations).
  */
-class ProductionFaultsTest {
+class ProductionFaultsIT {
 
     private static final Instant ANCHOR = Instant.parse("2025-11-01T00:00:00Z");
 

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The harness's strategies end to end on tiny data: the simulator (no latency, generous rate limits)
  * and the real PostgREST. Checks that the numbers are consistent with the ground truth; never times anything.
  */
-class BackfillBenchmarkTest {
+class BackfillBenchmarkIT {
     static LocalSupabase db;
     static SupabaseWriter writer;
     static String table;

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Catch-up runs ({@code backfill --since-last}) on the simulator and the real PostgREST: 4 clients of
  * about 10 pages each (15 replies a page), api-user keys.
  */
-class OrchestratorCatchUpTest {
+class OrchestratorCatchUpIT {
     /** Simulator ids are dense (a few hundred per instance), so the default 1,000-id margin would cover everything. */
     private static final long MARGIN = 20;
     private static final RunOptions CATCH_UP = RunOptions.builder().sinceLast(true).catchUpMargin(MARGIN).build();

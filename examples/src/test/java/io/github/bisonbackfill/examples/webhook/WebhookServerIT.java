@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The example server end to end over HTTP, writing to the real PostgREST + PostgreSQL. */
-class WebhookServerTest {
+class WebhookServerIT {
     static final String SECRET = "server-test-secret-0123456789";
     static final String FIXTURE_HOST = "send.agency.example";
     static LocalSupabase db;

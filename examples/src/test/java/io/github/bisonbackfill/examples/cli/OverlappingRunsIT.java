@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * workspace is switched to once and its pages are read in one uninterrupted stretch, i.e. no switch
  * of one run fell inside the other's fence.
  */
-class OverlappingRunsTest {
+class OverlappingRunsIT {
     /** Standard output must be one JSON document and nothing else (trailing text fails too). */
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final List<Long> RUN_A = List.of(101L, 102L, 103L);

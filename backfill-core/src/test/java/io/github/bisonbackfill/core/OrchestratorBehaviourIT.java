@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The orchestrator's contract on a calm simulator (24 clients on 2 instances, api-user keys) and the
  * real PostgREST: isolation, dry run, single-client re-run, plan validation, the monotonic guard.
  */
-class OrchestratorBehaviourTest {
+class OrchestratorBehaviourIT {
     private BisonSimulator sim;
     private LeadsTable table;
     private final Map<String, String> keys = new HashMap<>();

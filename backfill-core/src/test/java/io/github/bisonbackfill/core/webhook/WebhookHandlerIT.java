@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (guard trigger included). Every test writes its own instance/workspace, so tests never depend on
  * each other or on the table's other rows.
  */
-class WebhookHandlerTest {
+class WebhookHandlerIT {
     static final String TABLE = ClientLeadsSchema.TABLE;
     static final String COLUMNS = String.join(",", ClientLeadRow.COLUMNS) + ",pipeline_stage,notes,updated_at";
     static final Instant T0 = Instant.parse("2025-11-02T09:30:00Z");

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * logger at TRACE (slf4j-simple, the binding the tests and the examples use), HttpClient's header and
  * wire loggers included; the whole output is searched for keys and JWTs.
  */
-class TraceLoggingTest {
+class TraceLoggingIT {
     static final String WEBHOOK_SECRET = "trace-webhook-secret-" + Long.toHexString(System.nanoTime()) + "abcdef";
     static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     static final Pattern BISON_KEY = Pattern.compile("\\b\\d+\\|[A-Za-z0-9]{16,}");

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the progress events add the chunks up, and a chunk that fails leaves the client FAILED with the
  * rows of the chunks before it reported, never reported done.
  */
-class OrchestratorChunkedWriteTest {
+class OrchestratorChunkedWriteIT {
     private static final int CHUNK = 7;
     private BisonSimulator sim;
     private LeadsTable table;

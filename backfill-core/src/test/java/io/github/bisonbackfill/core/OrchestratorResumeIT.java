@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A run that crashes part-way resumes from its checkpoint file, in a fresh orchestrator, without re-reading. */
-class OrchestratorResumeTest {
+class OrchestratorResumeIT {
 
     /** Stands in for the process dying: an Error, which the orchestrator does not absorb. */
     static final class Crash extends Error {

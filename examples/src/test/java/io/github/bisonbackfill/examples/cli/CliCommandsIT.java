@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every command in-process against the simulator and the real PostgREST: a temp config file and an
  * environment map (the real environment is never touched).
  */
-class CliCommandsTest {
+class CliCommandsIT {
     static LocalSupabase db;
     static BisonSimulator sim;
     static SupabaseWriter reader;

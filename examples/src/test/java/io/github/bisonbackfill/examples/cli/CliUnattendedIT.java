@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and checkpoints kept in Supabase so that --resume and --since-last survive an empty runner.
  * Against the simulator and the real PostgREST.
  */
-class CliUnattendedTest {
+class CliUnattendedIT {
     /** Standard output must be one JSON document and nothing else (trailing text fails too). */
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static LocalSupabase db;

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * collide, switch lag up to 1 s with the read-back running ahead of the data ({@code USERS_FIRST}),
  * latency, and a foreign actor switching the same super-admin user at random.
  */
-class HostileScanTest {
+class HostileScanIT {
 
     /** 12 workspaces with varied sizes; both instances use the same ids, as real instances may. */
     private static Consumer<BisonSimulator.InstanceBuilder> twelveWorkspaces(int salt) {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * row: neither may end as a client reported done with a lead missing. And the guard trigger's rule
  * that a minimal lead does not erase a stored profile.
  */
-class OrchestratorDriftAndRefusalTest {
+class OrchestratorDriftAndRefusalIT {
     private BisonSimulator sim;
     private LeadsTable table;
     private BisonClient client;
