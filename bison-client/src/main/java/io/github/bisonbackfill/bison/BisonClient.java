@@ -4,11 +4,11 @@ import io.github.bisonbackfill.bison.internal.ApiKey;
 import io.github.bisonbackfill.bison.internal.BisonEngine;
 import io.github.bisonbackfill.bison.internal.ClientConfig;
 import io.github.bisonbackfill.bison.internal.LibraryVersion;
+import io.github.bisonbackfill.bison.internal.Timing;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -334,6 +334,8 @@ public final class BisonClient implements AutoCloseable {
         private boolean replaceRejectedStoredKeys;
         private SessionLock sessionLock = SessionLock.inJvm();
         private Consumer<HttpClientBuilder> httpClientCustomizer = b -> { };
+        /** Not a public option: tests of this package hand in a fake to run waits in milliseconds. */
+        private Timing timing = Timing.SYSTEM;
 
         private Builder() {
         }
@@ -689,6 +691,12 @@ public final class BisonClient implements AutoCloseable {
             return this;
         }
 
+        /** Test hook, package-private on purpose: where the client reads time and waits. */
+        Builder timing(Timing timing) {
+            this.timing = Objects.requireNonNull(timing, "timing");
+            return this;
+        }
+
         /**
          * Builds the client.
          *
@@ -718,7 +726,7 @@ public final class BisonClient implements AutoCloseable {
                     callTimeout, maxAttempts, retryBaseDelay, retryMaxDelay, requestsPerSecond, maxConcurrentRequests,
                     switchSettleDelay, verificationAttempts, verificationInterval, pageParallelism, fenceGroupSize,
                     maxContextRecoveries, contextRecoveryBudget, contextRecoveryBaseDelay, contextRecoveryMaxDelay,
-                    keyStore, replaceRejectedStoredKeys, sessionLock, Clock.systemUTC(), httpClientCustomizer);
+                    keyStore, replaceRejectedStoredKeys, sessionLock, timing, httpClientCustomizer);
             return new BisonClient(config);
         }
 

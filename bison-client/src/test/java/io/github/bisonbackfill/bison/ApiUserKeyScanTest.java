@@ -1,10 +1,9 @@
 package io.github.bisonbackfill.bison;
 
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,18 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiUserKeyScanTest {
-    @StartStop
-    final MockWebServer server = new MockWebServer();
-    final FakeBison bison = new FakeBison();
+    @RegisterExtension
+    final FakeBisonExtension fake = new FakeBisonExtension();
+    final FakeBison bison = fake.bison();
 
     @BeforeEach
     void setUp() {
-        server.setDispatcher(bison);
         bison.workspace(37, "Harbor Insurance, LLC", 40, 10, 1000).apiKey(TestClients.KEY_37, 37);
     }
 
     private BisonClient client() {
-        return TestClients.fast(server).workspaceKey(37, TestClients.KEY_37).build();
+        return fake.client().workspaceKey(37, TestClients.KEY_37).build();
     }
 
     @Test
@@ -52,8 +50,8 @@ class ApiUserKeyScanTest {
             assertThat(scan.fullScan()).isTrue();
         }
         List<RecordedRequest> recorded = new ArrayList<>();
-        for (int i = 0; i < server.getRequestCount(); i++) {
-            recorded.add(server.takeRequest());
+        for (int i = 0; i < fake.server().getRequestCount(); i++) {
+            recorded.add(fake.server().takeRequest());
         }
         assertThat(recorded).allSatisfy(r -> {
             assertThat(r.getHeaders().get("Accept")).isEqualTo("application/json");
@@ -98,7 +96,7 @@ class ApiUserKeyScanTest {
             }
             return null;
         };
-        try (BisonClient client = TestClients.fast(server).workspaceKey(37, TestClients.KEY_37).pageParallelism(1)
+        try (BisonClient client = fake.client().workspaceKey(37, TestClients.KEY_37).pageParallelism(1)
                 .build()) {
             ScanResult scan = client.scanInterestedReplies(37);
 
@@ -203,7 +201,7 @@ class ApiUserKeyScanTest {
     @Test
     void scan_withAKeyOfAnotherWorkspace_isRefusedBeforeReadingReplies() {
         bison.workspace(38, "Other Co", 5, 0, 9000).apiKey(TestClients.KEY_38, 38);
-        try (BisonClient client = TestClients.fast(server).workspaceKey(37, TestClients.KEY_38).build()) {
+        try (BisonClient client = fake.client().workspaceKey(37, TestClients.KEY_38).build()) {
             assertThatThrownBy(() -> client.scanInterestedReplies(37))
                     .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
                         assertThat(e.workspaceId()).isEqualTo(37);
@@ -218,7 +216,7 @@ class ApiUserKeyScanTest {
     @Test
     void scan_checksTheKeyOnce_andReadsSeveralWorkspacesConcurrently() throws Exception {
         bison.workspace(38, "Other Co", 33, 2, 9000).apiKey(TestClients.KEY_38, 38);
-        try (BisonClient client = TestClients.fast(server).workspaceKey(37, TestClients.KEY_37)
+        try (BisonClient client = fake.client().workspaceKey(37, TestClients.KEY_37)
                 .workspaceKey(38, TestClients.KEY_38).build()) {
             List<Thread> threads = new ArrayList<>();
             Map<Long, ScanResult> results = new java.util.concurrent.ConcurrentHashMap<>();
@@ -244,7 +242,7 @@ class ApiUserKeyScanTest {
     void tripwire_aReplyIdSeenUnderTwoWorkspaces_failsTheSecond() {
         bison.workspace(38, "Other Co", 5, 0, 9000).apiKey(TestClients.KEY_38, 38);
         bison.replies.get(38L).add(FakeBison.reply(1000, true, "dup@x.example"));
-        try (BisonClient client = TestClients.fast(server).workspaceKey(37, TestClients.KEY_37)
+        try (BisonClient client = fake.client().workspaceKey(37, TestClients.KEY_37)
                 .workspaceKey(38, TestClients.KEY_38).build()) {
             client.scanInterestedReplies(37);
             assertThatThrownBy(() -> client.scanInterestedReplies(38))

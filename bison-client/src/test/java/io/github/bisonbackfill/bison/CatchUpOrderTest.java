@@ -1,9 +1,8 @@
 package io.github.bisonbackfill.bison;
 
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -18,19 +17,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code status=interested} (not-interested replies are listed too), and the catch-up value types.
  */
 class CatchUpOrderTest {
-    @StartStop
-    final MockWebServer server = new MockWebServer();
-    final FakeBison bison = new FakeBison();
+    @RegisterExtension
+    final FakeBisonExtension fake = new FakeBisonExtension();
+    final FakeBison bison = fake.bison();
 
     @BeforeEach
     void setUp() {
-        server.setDispatcher(bison);
         // 40 interested + 10 not, ids 1000..1049: 4 pages of 15.
         bison.workspace(37, "Harbor Insurance", 40, 10, 1000).newestFirst(37).apiKey(TestClients.KEY_37, 37);
     }
 
     private BisonClient client() {
-        return TestClients.fast(server).workspaceKey(37, TestClients.KEY_37).build();
+        return fake.client().workspaceKey(37, TestClients.KEY_37).build();
     }
 
     private long repliesRequests() {

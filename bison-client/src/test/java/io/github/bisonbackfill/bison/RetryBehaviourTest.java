@@ -1,17 +1,16 @@
 package io.github.bisonbackfill.bison;
 
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,19 +22,20 @@ class RetryBehaviourTest {
     private static final String PAGE_1 = "/api/replies?status=interested&folder=all&page=1";
     private static final String PAGE_2 = "/api/replies?status=interested&folder=all&page=2";
 
-    @StartStop
-    final MockWebServer server = new MockWebServer();
-    final FakeBison bison = new FakeBison();
+    @RegisterExtension
+    final FakeBisonExtension fake = new FakeBisonExtension();
+    final FakeBison bison = fake.bison();
+    /** Retry waits are recorded and skipped: Retry-After and backoff tests take milliseconds. */
+    final FakeTiming timing = new FakeTiming(Instant.parse("2025-10-14T17:03:21Z"));
 
     @BeforeEach
     void setUp() {
-        server.setDispatcher(bison);
         bison.workspace(37, "Harbor", 25, 0, 1000).apiKey(TestClients.KEY_37, 37);
     }
 
     private BisonClient client() {
-        return TestClients.fast(server).workspaceKey(37, TestClients.KEY_37).maxAttempts(5).superAdminKey(FakeBison.SUPER_KEY)
-                .build();
+        return fake.client().workspaceKey(37, TestClients.KEY_37).maxAttempts(5).superAdminKey(FakeBison.SUPER_KEY)
+                .timing(timing).build();
     }
 
     /** Answers {@code response} to the first {@code times} requests for {@code target}. */
@@ -56,23 +56,29 @@ class RetryBehaviourTest {
             assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
         }
         assertThat(requestsFor(PAGE_2)).isEqualTo(5);
+        // retryBaseDelay 1 ms x 10 for a 429 without Retry-After, capped at retryMaxDelay 5 ms, half jittered.
+        assertThat(timing.waits()).hasSize(4)
+                .allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofMillis(2), Duration.ofMillis(5)));
     }
 
     @Test
     void scan_after429WithRetryAfterSeconds_waitsWhatTheServerAsks() {
-        failFirst(PAGE_1, 1, n -> new MockResponse.Builder().code(429).setHeader("Retry-After", "1").body("{}").build());
+        failFirst(PAGE_1, 1, n -> new MockResponse.Builder().code(429).setHeader("Retry-After", "2").body("{}").build());
         LogCapture.Result run = LogCapture.capture(() -> {
             try (BisonClient client = client()) {
                 assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
             }
         });
         assertThat(requestsFor(PAGE_1)).isEqualTo(2);
-        assertThat(run.log()).contains("retrying GET " + PAGE_1 + " (workspace 37) [attempt=2, delay=1000ms, status=429]");
+        assertThat(run.log()).contains("retrying GET " + PAGE_1 + " (workspace 37) [attempt=2, delay=2000ms, status=429]");
+        assertThat(timing.waits()).containsExactly(Duration.ofSeconds(2));
     }
 
     @Test
     void scan_after429WithRetryAfterHttpDate_retries() {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(1));
+        // The fake wall clock stands still but for the waits: the date is 2 s ahead, then reached.
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                timing.clock().instant().plusSeconds(2).atZone(ZoneOffset.UTC));
         failFirst(PAGE_1, 2, n -> new MockResponse.Builder().code(429).setHeader("Retry-After", date).build());
         LogCapture.Result run = LogCapture.capture(() -> {
             try (BisonClient client = client()) {
@@ -80,7 +86,8 @@ class RetryBehaviourTest {
             }
         });
         assertThat(requestsFor(PAGE_1)).isEqualTo(3);
-        assertThat(run.log()).contains("[attempt=3, delay=").contains("status=429]");
+        assertThat(run.log()).contains("[attempt=2, delay=2000ms, status=429]").contains("[attempt=3, delay=0ms, status=429]");
+        assertThat(timing.waits()).containsExactly(Duration.ofSeconds(2), Duration.ZERO);
     }
 
     @Test
@@ -94,6 +101,7 @@ class RetryBehaviourTest {
                         assertThat(e.status()).isEqualTo(429);
                     });
         }
+        assertThat(timing.waits()).isEmpty();
     }
 
     @Test
@@ -147,7 +155,7 @@ class RetryBehaviourTest {
     @Test
     void scan_whenAnAttemptHangs_cancelsItAfterAttemptTimeoutAndRetries() {
         failFirst(PAGE_2, 1, n -> new MockResponse.Builder().headersDelay(3, TimeUnit.SECONDS).body("{}").build());
-        try (BisonClient client = TestClients.fast(server).workspaceKey(37, TestClients.KEY_37)
+        try (BisonClient client = fake.client().workspaceKey(37, TestClients.KEY_37)
                 .attemptTimeout(Duration.ofMillis(200)).build()) {
             assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
         }
@@ -235,7 +243,7 @@ class RetryBehaviourTest {
         AtomicInteger seen = new AtomicInteger();
         bison.fault = request -> request.getTarget().equals(path) && seen.incrementAndGet() <= 2
                 ? FakeBison.json(500, java.util.Map.of("message", "Server Error")) : null;
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxAttempts(5).build()) {
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).maxAttempts(5).build()) {
             assertThat(client.scanInterestedReplies(37).replies()).hasSize(25);
         }
         assertThat(bison.countRequests("POST " + path)).isEqualTo(3);

@@ -1,11 +1,10 @@
 package io.github.bisonbackfill.bison;
 
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +22,12 @@ class SecretsNeverLeakTest {
     private static final List<String> SECRETS = List.of(FakeBison.SUPER_KEY, TestClients.KEY_37, TestClients.KEY_38,
             MINTED, "SuperAdminSecret", "ApiUserSecret", "MintedSecret");
 
-    @StartStop
-    final MockWebServer server = new MockWebServer();
-    final FakeBison bison = new FakeBison();
+    @RegisterExtension
+    final FakeBisonExtension fake = new FakeBisonExtension();
+    final FakeBison bison = fake.bison();
 
     @BeforeEach
     void setUp() {
-        server.setDispatcher(bison);
         bison.workspace(1, "HQ", 3, 0, 1).workspace(12, "Acme", 20, 0, 500).workspace(37, "Harbor", 20, 0, 1000)
                 .workspace(38, "Beacon", 5, 0, 2000).apiKey(TestClients.KEY_37, 37).apiKey(TestClients.KEY_38, 38);
         bison.currentTeam = 1;
@@ -39,7 +37,7 @@ class SecretsNeverLeakTest {
     void noSecretInLogsExceptionsOrToString_acrossFailurePaths() {
         List<String> texts = new ArrayList<>();
         LogCapture.Result run = LogCapture.capture(() -> {
-            try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+            try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY)
                     .workspaceKey(37, TestClients.KEY_37).workspaceKey(12, TestClients.KEY_38)
                     .maxContextRecoveries(1).maxAttempts(3).build()) {
                 texts.add(client.toString());

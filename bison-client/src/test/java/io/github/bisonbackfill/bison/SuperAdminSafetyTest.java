@@ -1,11 +1,10 @@
 package io.github.bisonbackfill.bison;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,13 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SuperAdminSafetyTest {
-    @StartStop
-    final MockWebServer server = new MockWebServer();
-    final FakeBison bison = new FakeBison();
+    @RegisterExtension
+    final FakeBisonExtension fake = new FakeBisonExtension();
+    final FakeBison bison = fake.bison();
 
     @BeforeEach
     void setUp() {
-        server.setDispatcher(bison);
         bison.workspace(1, "Agency HQ", 20, 0, 1)
                 .workspace(12, "Acme Logistics", 20, 3, 500)
                 .workspace(37, "Harbor Insurance", 40, 5, 1000);
@@ -32,14 +30,14 @@ class SuperAdminSafetyTest {
     }
 
     private BisonClient client() {
-        return TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).build();
+        return fake.client().superAdminKey(FakeBison.SUPER_KEY).build();
     }
 
     private List<RecordedRequest> recorded() throws InterruptedException {
         List<RecordedRequest> out = new ArrayList<>();
-        int n = server.getRequestCount();
+        int n = fake.server().getRequestCount();
         for (int i = 0; i < n; i++) {
-            out.add(server.takeRequest());
+            out.add(fake.server().takeRequest());
         }
         return out;
     }
@@ -82,6 +80,31 @@ class SuperAdminSafetyTest {
     }
 
     @Test
+    void scan_withTheDefaultSettleDelay_watchesTheReadBackThroughIt_afterTheSwitchAndBeforeTheClosingRead() {
+        FakeTiming timing = new FakeTiming(java.time.Instant.parse("2025-10-14T17:03:21Z"));
+        long started = System.nanoTime();
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY)
+                .switchSettleDelay(BisonClient.DEFAULT_SWITCH_SETTLE_DELAY)
+                .verificationInterval(BisonClient.DEFAULT_VERIFICATION_INTERVAL).timing(timing).build()) {
+            ScanResult scan = client.scanInterestedReplies(37);
+
+            assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
+            assertThat(scan.violationsDetected()).isZero();
+        }
+        java.time.Duration real = java.time.Duration.ofNanos(System.nanoTime() - started);
+        // 2 s after the switch, then 2 s before the closing read, on the client's time (the waits it
+        // asked for, skipped here, plus the real time the checks took), with a check at least every 250 ms.
+        List<java.time.Duration> waits = timing.waits();
+        java.time.Duration interval = BisonClient.DEFAULT_VERIFICATION_INTERVAL;
+        java.time.Duration waited = waits.stream().reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+        java.time.Duration bothSettles = BisonClient.DEFAULT_SWITCH_SETTLE_DELAY.multipliedBy(2);
+        assertThat(waits).allSatisfy(w -> assertThat(w).isPositive().isLessThanOrEqualTo(interval));
+        assertThat(waited.plus(real)).isGreaterThanOrEqualTo(bothSettles);
+        assertThat(waited).isLessThanOrEqualTo(bothSettles);
+        assertThat(bison.countRequests("GET /api/users")).isGreaterThanOrEqualTo(1 + waits.size() + 2);
+    }
+
+    @Test
     void scan_whenTheSwitchIsConfirmedLate_pollsUntilItShows() {
         bison.usersStaleAfterSwitch = 3;
         try (BisonClient client = client()) {
@@ -98,7 +121,7 @@ class SuperAdminSafetyTest {
     @Test
     void scan_whenTheSwitchIsNeverConfirmed_failsWithoutReadingUnderTheUnverifiedContext() {
         bison.ignoreSwitches = true;
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(2)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(2)
                 .build()) {
             assertThatThrownBy(() -> client.scanInterestedReplies(37))
                     .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
@@ -216,7 +239,7 @@ class SuperAdminSafetyTest {
         // serve the previous workspace (1): a server whose data endpoints trail the read-back.
         bison.servedFrom = n -> n == 2 || n == 3 ? 1L : null;
         // The flip is awaited for verificationAttempts x verificationInterval: give it room to happen.
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY)
                 .verificationAttempts(20).verificationInterval(java.time.Duration.ofMillis(50)).build()) {
             ScanResult scan = client.scanInterestedReplies(37);
 
@@ -235,7 +258,7 @@ class SuperAdminSafetyTest {
                 bison.currentTeam = 12;
             }
         };
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(2)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(2)
                 .build()) {
             assertThatThrownBy(() -> client.scanInterestedReplies(37))
                     .isInstanceOfSatisfying(WorkspaceContextException.class, e -> {
@@ -258,7 +281,7 @@ class SuperAdminSafetyTest {
                 bison.currentTeam = 12;
             }
         };
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY)
                 .fenceGroupSize(2).pageParallelism(1).maxContextRecoveries(1).build()) {
             ScanResult scan = client.scanInterestedReplies(37);
 
@@ -273,7 +296,7 @@ class SuperAdminSafetyTest {
     void scan_whenRoundsProveNothing_waitsLongerBeforeEach_andGivesUpAfterTheCount() {
         bison.ignoreSwitches = true;
         LogCapture.Result run = LogCapture.capture(() -> {
-            try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(3)
+            try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(3)
                     .contextRecoveryBaseDelay(java.time.Duration.ofMillis(40))
                     .contextRecoveryMaxDelay(java.time.Duration.ofMillis(100)).build()) {
                 assertThatThrownBy(() -> client.scanInterestedReplies(37))
@@ -302,7 +325,7 @@ class SuperAdminSafetyTest {
     @Test
     void scan_whenNothingIsProvenWithinTheBudget_givesUpEvenWithRoundsLeft() {
         bison.ignoreSwitches = true;
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(1000)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(1000)
                 .contextRecoveryBudget(java.time.Duration.ofMillis(300)).build()) {
             assertThatThrownBy(() -> client.scanInterestedReplies(37))
                     .isInstanceOfSatisfying(WorkspaceContextException.class, e ->
@@ -313,7 +336,7 @@ class SuperAdminSafetyTest {
     @Test
     void tripwire_aReplyIdUnderTwoWorkspaces_failsTheSecondAfterRecoveries() {
         bison.replies.get(12L).add(FakeBison.reply(1000, true, "dup@x.example"));
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(1)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).maxContextRecoveries(1)
                 .build()) {
             client.scanInterestedReplies(37);
             assertThatThrownBy(() -> client.scanInterestedReplies(12))
@@ -422,7 +445,7 @@ class SuperAdminSafetyTest {
         assertThat(key.workspaceId()).isEqualTo(37);
         assertThat(key.name()).isEqualTo("bison-backfill");
         assertThat(key.toString()).doesNotContain("MintedSecret");
-        RecordedRequest post = server.takeRequest();
+        RecordedRequest post = fake.server().takeRequest();
         assertThat(post.getTarget()).isEqualTo("/api/workspaces/v1.1/37/api-tokens");
         assertThat(FakeBison.readBody(post).get("name").asText()).isEqualTo("bison-backfill");
         assertThat(bison.countRequests("POST /api/workspaces/v1.1/switch-workspace")).isZero();
@@ -431,7 +454,7 @@ class SuperAdminSafetyTest {
     @Test
     void ownKeyWinsOverSuperAdmin_andNeedsNoSwitch() {
         bison.apiKey(TestClients.KEY_37, 37);
-        try (BisonClient client = TestClients.fast(server).superAdminKey(FakeBison.SUPER_KEY)
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY)
                 .workspaceKey(37, TestClients.KEY_37).build()) {
             assertThat(client.keyModeFor(37)).isEqualTo(KeyMode.API_USER_KEY);
             assertThat(client.keyModeFor(12)).isEqualTo(KeyMode.SUPER_ADMIN_SWITCHING);

@@ -5,7 +5,6 @@ import io.github.bisonbackfill.bison.SessionLock;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,7 +35,7 @@ import java.util.function.Consumer;
  * @param keyStore             where api-user keys minted on demand are kept, or {@code null} (no minting)
  * @param replaceRejectedStoredKeys whether a stored key that answers 401 is replaced by a new one
  * @param sessionLock          the session lock
- * @param clock                the clock for {@code Retry-After} dates
+ * @param timing               the time and waits of the retry layer and the workspace context ({@link Timing#SYSTEM})
  * @param httpClientCustomizer called with the HttpClient builder before it is built
  */
 public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> workspaceKeys, ApiKey superAdminKey,
@@ -47,7 +46,7 @@ public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> w
                            int maxContextRecoveries, Duration contextRecoveryBudget,
                            Duration contextRecoveryBaseDelay, Duration contextRecoveryMaxDelay,
                            ApiKeyStore keyStore, boolean replaceRejectedStoredKeys,
-                           SessionLock sessionLock, Clock clock, Consumer<HttpClientBuilder> httpClientCustomizer) {
+                           SessionLock sessionLock, Timing timing, Consumer<HttpClientBuilder> httpClientCustomizer) {
     public ClientConfig {
         workspaceKeys = Map.copyOf(workspaceKeys);
     }

@@ -127,11 +127,8 @@ public final class Transport implements AutoCloseable {
                 .setUserAgent(BisonClient.USER_AGENT);
         config.httpClientCustomizer().accept(builder);
         this.http = builder.build();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bison-" + config.instanceName() + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bison-" + config.instanceName()
+                + "-timer"));
     }
 
     /** Returns the redactor of this client's keys. */
@@ -174,7 +171,7 @@ public final class Transport implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <T> T send(Endpoint endpoint, ApiKey key, byte[] jsonBody, boolean idempotent, Function<byte[], T> reader) {
-        long deadline = System.nanoTime() + config.callTimeout().toNanos();
+        long deadline = now() + config.callTimeout().toNanos();
         AtomicInteger attempts = new AtomicInteger();
         RetryPolicy<HttpResult> retry = retryPolicy(endpoint, idempotent, deadline);
         KeyLimits keyLimits = limits.computeIfAbsent(key, this::newLimits);
@@ -235,12 +232,35 @@ public final class Transport implements AutoCloseable {
                 .handle(idempotent ? IOException.class : ConnectException.class)
                 .handleResultIf(r -> r.status() == 429
                         || (idempotent && (isRetryableServerStatus(r.status()) || r.unreadable() != null)))
-                .abortIf((r, failure) -> System.nanoTime() >= deadline
+                .abortIf((r, failure) -> now() >= deadline
                         || (r != null && honoursRetryAfter(r.status()) && exceedsDeadline(retryAfter(r), deadline)))
                 .withMaxAttempts(config.maxAttempts())
-                .withDelayFn(ctx -> delay(ctx.getLastResult(), ctx.getAttemptCount(), deadline))
-                .onRetryScheduled(e -> logRetry(endpoint, e))
+                // No delay of Failsafe's own: see waitBeforeRetry.
+                .onRetryScheduled(e -> waitBeforeRetry(endpoint, e, deadline))
                 .build();
+    }
+
+    /**
+     * Waits before a retry, on the client's {@link Timing}. Failsafe 3.3.2 sleeps a synchronous
+     * execution's retry delay with {@code Thread.sleep} and takes no clock or sleeper for it (its
+     * {@code Scheduler} serves asynchronous executions only), so its delay stays zero and the wait is
+     * taken here: on the calling thread, between two attempts, outside the rate limiter and the
+     * bulkhead, where Failsafe slept.
+     */
+    private void waitBeforeRetry(Endpoint endpoint, ExecutionScheduledEvent<HttpResult> e, long deadline) {
+        Duration wait = delay(e.getLastResult(), e.getAttemptCount(), deadline);
+        logRetry(endpoint, e, wait);
+        try {
+            config.timing().sleep(wait);
+        } catch (InterruptedException interrupted) {
+            // Failsafe ignores what a listener throws; with the flag restored its own zero-length
+            // sleep throws, which ends the call as an interrupted one (BisonIoException), as before.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long now() {
+        return config.timing().nanoTime();
     }
 
     /**
@@ -252,12 +272,12 @@ public final class Transport implements AutoCloseable {
         return status >= 500 && status <= 599 && status != 501 && status != 505;
     }
 
-    private static boolean exceedsDeadline(Duration wait, long deadline) {
-        return wait != null && System.nanoTime() + wait.toNanos() > deadline;
+    private boolean exceedsDeadline(Duration wait, long deadline) {
+        return wait != null && now() + wait.toNanos() > deadline;
     }
 
     private Duration retryAfter(HttpResult r) {
-        return RetryAfter.parse(r.retryAfter(), config.clock());
+        return RetryAfter.parse(r.retryAfter(), config.timing().clock());
     }
 
     /** 429, and 503 (Laravel's maintenance mode sends Retry-After too). */
@@ -279,23 +299,23 @@ public final class Transport implements AutoCloseable {
             long half = exp / 2;
             wait = Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
         }
-        long remaining = Math.max(0, deadline - System.nanoTime());
+        long remaining = Math.max(0, deadline - now());
         return wait.toNanos() > remaining ? Duration.ofNanos(remaining) : wait;
     }
 
-    private void logRetry(Endpoint endpoint, ExecutionScheduledEvent<HttpResult> e) {
+    private void logRetry(Endpoint endpoint, ExecutionScheduledEvent<HttpResult> e, Duration wait) {
         if (log.isDebugEnabled()) {
             HttpResult last = e.getLastResult();
             String what = last == null ? "error=" + e.getLastException().getClass().getSimpleName()
                     : "status=" + last.status() + (last.unreadable() != null ? ", body not readable as JSON" : "");
             log.debug("retrying {} [attempt={}, delay={}ms, {}]", endpoint.describeWithWorkspace(),
-                    e.getAttemptCount() + 1, e.getDelay().toMillis(), what);
+                    e.getAttemptCount() + 1, wait.toMillis(), what);
         }
     }
 
     private HttpResult attempt(Endpoint endpoint, ApiKey key, byte[] jsonBody, long deadline, AtomicInteger attempts)
             throws IOException {
-        long remaining = deadline - System.nanoTime();
+        long remaining = deadline - now();
         if (remaining <= 0) {
             throw new CallTimeoutException("callTimeout " + config.callTimeout() + " exceeded");
         }
