@@ -167,4 +167,29 @@ class SeedDeterminismTest {
         assertThat(plain.counters().repliesArrived()).isPositive();
         assertSameRun(plain, withLatency);
     }
+
+    @Test
+    void aForeignSwitcherThread_shiftsNeitherTheDataNorTheKeys() throws Exception {
+        // The foreign switcher runs on wall-clock pauses: how often it draws differs from run to run.
+        // It used to draw from the data stream, so replies added and keys minted after start differed too.
+        List<List<Object>> runs = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            TestClock clock = new TestClock();
+            try (BisonSimulator sim = BisonSimulator.builder().seed(5656).clock(clock).dataAnchor(ANCHOR)
+                    .switchLag(Duration.ofMillis(200), Duration.ofMillis(1500))
+                    .instance("main", i -> i.generatedWorkspaces(4, 20, 5)).foreignSwitcher(Duration.ofMillis(1))
+                    .start()) {
+                SimulatedInstance main = sim.instance();
+                List<Object> seen = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    Thread.sleep(2);
+                    seen.add(main.mintApiUserKey(1 + i % 4));
+                    seen.add(main.addReplies(1 + i % 4, 2, i % 3 != 0));
+                }
+                assertThat(main.counters().foreignSwitches()).as("the switcher ran").isPositive();
+                runs.add(seen);
+            }
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+    }
 }
