@@ -140,7 +140,7 @@ public final class BisonSimulator implements AutoCloseable {
                 b.foreignSwitcher == null ? null : b.foreignSwitcher.mean(), anchor, b.requestLogCapacity,
                 Collections.unmodifiableMap(new LinkedHashMap<>(b.backgroundFaults)), b.arrivalProbability,
                 b.arrivalMin, b.arrivalMax, b.badAddressReplies);
-        this.faultRegistry = new FaultRegistry(b.seed);
+        this.faultRegistry = new FaultRegistry();
         this.faults = new Faults(faultRegistry);
         this.requestLog = new RequestLog(b.requestLogCapacity);
         AtomicInteger threads = new AtomicInteger();
@@ -470,7 +470,12 @@ public final class BisonSimulator implements AutoCloseable {
         }
 
         /**
-         * Seeds all generated data, lags, key secrets and random faults. Default {@link #DEFAULT_SEED}.
+         * Seeds all generated data, lags, latencies, key secrets, random faults, {@code Retry-After}
+         * choices, reply arrivals and the foreign switcher's choices: one stream per concern and
+         * instance, each derived from this seed, so that one concern never shifts another's draws.
+         * With requests sent one after another (and a settable {@link #clock(InstantSource)}, no
+         * foreign switcher thread), two runs of a seed serve identical responses. Default
+         * {@link #DEFAULT_SEED}.
          *
          * @param seed the seed
          * @return this
@@ -539,8 +544,9 @@ public final class BisonSimulator implements AutoCloseable {
         }
 
         /**
-         * A random switch lag, uniform in [min, max], drawn from the seeded sequence. Switches take
-         * effect in the order they were made.
+         * A random switch lag, uniform in [min, max], drawn from the instance's switch-lag stream (the
+         * foreign switcher's switches from a lag stream of their own). Switches take effect in the
+         * order they were made.
          *
          * @param min smallest lag, not negative
          * @param max largest lag, not below {@code min}
@@ -577,7 +583,7 @@ public final class BisonSimulator implements AutoCloseable {
         }
 
         /**
-         * A random latency, uniform in [min, max].
+         * A random latency, uniform in [min, max], drawn from the instance's latency stream.
          *
          * @param min smallest, not negative
          * @param max largest, not below {@code min}
@@ -670,8 +676,8 @@ public final class BisonSimulator implements AutoCloseable {
          * a random other workspace and, after a stay uniform in [{@code minBack}, {@code maxBack}],
          * switches it back to the workspace that was current (the latest switch's target) before; then
          * pauses again. Its switches go through the switch lag and count as foreign switches. Its
-         * draws come from a stream seeded from the simulator seed (per instance), not from the data
-         * stream. Replaces {@link #foreignSwitcher(Duration)}; an instance's own setting wins.
+         * draws come from streams of its own seeded from the simulator seed (per instance): one for
+         * pauses and targets, one for its switches' lags. Replaces {@link #foreignSwitcher(Duration)}; an instance's own setting wins.
          *
          * @param minInterval shortest pause before a switch away, positive
          * @param maxInterval longest pause, not below {@code minInterval}
@@ -856,7 +862,7 @@ public final class BisonSimulator implements AutoCloseable {
          *       ({@code "O'Brien & Sons, LLC"}, {@code "Café Ñandú (50%+)"}, ...).</li>
          * </ul>
          * Every random choice comes from its own stream seeded from {@link #seed(long)} (faults,
-         * Retry-After, switcher, arrivals, bad addresses), so the generated data of a seed is the one it
+         * Retry-After, lag, switcher, arrivals, bad addresses), so the generated data of a seed is the one it
          * has without the preset, except for the extra replies and the names. Later calls override parts
          * (e.g. {@link #noForeignSwitcher()}, {@link #noBackgroundFaults()}, {@link #switchLag(Duration)}).
          *

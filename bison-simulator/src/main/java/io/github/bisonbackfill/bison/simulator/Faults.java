@@ -60,8 +60,10 @@ public final class Faults {
     }
 
     /**
-     * Answers each matching request with {@code fault} with the given probability (deterministic
-     * sequence from the simulator's seed, though which request gets which draw depends on timing).
+     * Answers each matching request with {@code fault} with the given probability, one draw per
+     * matching request and rule checked from the serving instance's fault-rule stream (seeded from
+     * the simulator's seed): with requests sent one after another, which ones fail is the same on
+     * every run; with concurrent requests, which request gets which draw depends on timing.
      * Rules are checked in order and the first that hits answers, so a later random rule only sees
      * the requests earlier ones spared (its effective rate is lower than {@code probability}); for a
      * mix with exact, mutually exclusive rates use

@@ -24,6 +24,8 @@ import java.util.UUID;
  * accents and apostrophes, emails with stray case and spaces, leads replying several times,
  * untracked and automated replies, minimal nested leads, phone-like custom variables. Ids start from
  * the same bases on every instance so that they collide across instances, as they do in reality.
+ * Everything it generates comes from its own stream, {@code new Random(seed)} (the data stream); no
+ * other concern draws from it (see {@link RandomStream}).
  *
  * <p>Not thread-safe: {@link InstanceState} calls it under its own lock.
  */
@@ -115,15 +117,6 @@ public final class DataGenerator {
     }
 
     /**
-     * The shared random source (used for lags and the foreign switcher too, so one seed drives all).
-     *
-     * @return the random source
-     */
-    public Random random() {
-        return random;
-    }
-
-    /**
      * A deterministic version-4 UUID.
      *
      * @return the uuid text
@@ -139,11 +132,21 @@ public final class DataGenerator {
     }
 
     /**
-     * A deterministic secret of 40 alphanumeric characters, like Sanctum's.
+     * A deterministic secret of 40 alphanumeric characters, like Sanctum's, from the data stream.
      *
      * @return the secret
      */
     public String secret() {
+        return secret(random);
+    }
+
+    /**
+     * A deterministic secret of 40 alphanumeric characters, like Sanctum's.
+     *
+     * @param random the stream to draw from
+     * @return the secret
+     */
+    public static String secret(Random random) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder sb = new StringBuilder(40);
         for (int i = 0; i < 40; i++) {

@@ -6,9 +6,9 @@ import io.github.bisonbackfill.bison.simulator.RequestMatcher;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoublePredicate;
 
 /**
  * Programmed faults and served-request triggers, shared by every instance of a simulator.
@@ -26,15 +26,9 @@ public final class FaultRegistry {
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Trigger> triggers = new CopyOnWriteArrayList<>();
-    private final Random random;
 
-    /**
-     * Creates an empty registry.
-     *
-     * @param seed seed for probabilistic faults
-     */
-    public FaultRegistry(long seed) {
-        this.random = new Random(seed);
+    /** Creates an empty registry. */
+    public FaultRegistry() {
     }
 
     /**
@@ -90,21 +84,17 @@ public final class FaultRegistry {
      * The fault for this request, consuming one use of the first matching rule.
      *
      * @param request the request
+     * @param hits    whether a probabilistic rule with the given probability hits this request (a draw
+     *                from the serving instance's fault-rule stream)
      * @return the fault, or {@code null}
      */
-    public Fault take(RequestInfo request) {
+    public Fault take(RequestInfo request, DoublePredicate hits) {
         for (Rule rule : rules) {
             if (rule.remaining().get() == 0 || !rule.matcher().matches(request)) {
                 continue;
             }
-            if (rule.probability() < 1) {
-                boolean hit;
-                synchronized (random) {
-                    hit = random.nextDouble() < rule.probability();
-                }
-                if (!hit) {
-                    continue;
-                }
+            if (rule.probability() < 1 && !hits.test(rule.probability())) {
+                continue;
             }
             if (consume(rule.remaining())) {
                 if (rule.remaining().get() == 0) {

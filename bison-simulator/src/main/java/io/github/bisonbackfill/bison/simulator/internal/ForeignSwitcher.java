@@ -7,24 +7,28 @@ import java.util.Random;
 /**
  * Another actor (a person in the web UI, another cron job) switching the same super-admin user to
  * random other workspaces at random moments, seeded. Runs on its own daemon thread. Two modes (see
- * {@link SwitcherPlan}): exponential pauses, switching away only (its draws come from the instance's
- * data stream, as they always did); or bouncing, uniform pauses and a switch back after a uniform
- * stay (its draws come from a stream of its own, so it does not disturb the data).
+ * {@link SwitcherPlan}): exponential pauses, switching away only; or bouncing, uniform pauses and a
+ * switch back after a uniform stay. Its pauses and targets come from one stream
+ * ({@link RandomStream#SWITCHER}), its switches' lags from another ({@link RandomStream#SWITCHER_LAG}):
+ * it disturbs neither the data nor the lag of the client's switches. Its sequence of choices is fixed
+ * by the seed; when they happen is wall-clock time, so how they interleave with a client's requests is not.
  */
 final class ForeignSwitcher {
     private final InstanceState instance;
     private final SwitcherPlan plan;
     private final Random random;
+    private final Random lagRandom;
     private final Thread thread;
     private volatile boolean running = true;
 
-    ForeignSwitcher(InstanceState instance, SwitcherPlan plan, Random random) {
+    ForeignSwitcher(InstanceState instance, SwitcherPlan plan, Random random, Random lagRandom) {
         if (!plan.bouncing() && (plan.mean().isNegative() || plan.mean().isZero())) {
             throw new IllegalArgumentException("foreign switcher interval must be positive");
         }
         this.instance = instance;
         this.plan = plan;
         this.random = random;
+        this.lagRandom = lagRandom;
         this.thread = new Thread(plan.bouncing() ? this::bounce : this::run,
                 "bison-sim-foreign-switcher-" + instance.name());
         this.thread.setDaemon(true);
@@ -47,14 +51,13 @@ final class ForeignSwitcher {
     private void run() {
         Duration mean = plan.mean();
         while (running) {
-            double u = instance.nextDouble();
-            long sleepNanos = (long) (-Math.log(1 - u) * mean.toNanos());
+            long sleepNanos = (long) (-Math.log(1 - random.nextDouble()) * mean.toNanos());
             if (!sleep(sleepNanos)) {
                 return;
             }
-            Long target = instance.randomOtherWorkspace();
-            if (target != null) {
-                instance.switchUser(target, true);
+            List<Long> others = others(instance.userContext().requested());
+            if (!others.isEmpty()) {
+                instance.switchUser(others.get(random.nextInt(others.size())), true, lagRandom);
             }
         }
     }
@@ -65,22 +68,27 @@ final class ForeignSwitcher {
                 return;
             }
             long previous = instance.userContext().requested();
-            List<Long> others = instance.workspaceIds();
-            others.remove(Long.valueOf(previous));
+            List<Long> others = others(previous);
             if (others.isEmpty()) {
                 continue;
             }
-            instance.switchUser(others.get(random.nextInt(others.size())), true);
+            instance.switchUser(others.get(random.nextInt(others.size())), true, lagRandom);
             if (!sleep(uniformNanos(plan.minBack(), plan.maxBack()))) {
                 return;
             }
-            instance.switchUser(previous, true);
+            instance.switchUser(previous, true, lagRandom);
         }
     }
 
+    /** The instance's workspaces but {@code current}, in creation order. */
+    private List<Long> others(long current) {
+        List<Long> ids = instance.workspaceIds();
+        ids.remove(Long.valueOf(current));
+        return ids;
+    }
+
     private long uniformNanos(Duration min, Duration max) {
-        long span = max.toNanos() - min.toNanos();
-        return min.toNanos() + (span <= 0 ? 0 : (long) (random.nextDouble() * span));
+        return RandomStream.uniform(random, min, max).toNanos();
     }
 
     /** Sleeps; {@code false} when stopped meanwhile. */

@@ -157,7 +157,7 @@ public final class InstanceServer implements AutoCloseable {
         RequestInfo anonymous = new RequestInfo(state.name(), method, path, route.endpoint(), query, null, null);
         // Latency models the network and the server's work: every answer waits, 401s and 429s included;
         // the rate-limit decision is taken at arrival.
-        Duration latency = state.randomBetween(state.settings().latencyMin(), state.settings().latencyMax());
+        Duration latency = state.drawLatency();
         if (route.endpoint() == Endpoint.OTHER) {
             sleep(latency);
             Response r = route.wrongMethod()
@@ -182,7 +182,7 @@ public final class InstanceServer implements AutoCloseable {
         sleep(latency);
 
         RequestInfo info = info(method, path, route, query, key);
-        Fault fault = faults.take(info);
+        Fault fault = faults.take(info, state::hitsFaultRule);
         // The background mix is drawn for every admitted request (programmed rules take precedence),
         // so its sequence does not depend on which programmed rules fired.
         Fault background = state.drawBackgroundFault();

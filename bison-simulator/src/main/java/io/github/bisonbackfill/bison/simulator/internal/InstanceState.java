@@ -67,11 +67,16 @@ public final class InstanceState {
     private final Object switcherLock = new Object();
     private volatile ForeignSwitcher foreignSwitcher;
 
-    // One random stream per concern, each derived from the instance seed, none of them the data
-    // generator's: turning a concern on leaves the generated data (and the other concerns) as they were.
+    // One random stream per concern (RandomStream), each derived from the instance seed, none of them
+    // the data generator's: turning a concern on leaves the generated data (and the other concerns) as
+    // they were, and a concern drawn more or less often (a thread's timing) disturbs no other.
     private final Random faultRandom;
+    private final Random faultRuleRandom;
     private final Random retryAfterRandom;
     private final Random arrivalRandom;
+    private final Random latencyRandom;
+    private final Random switchLagRandom;
+    private final Random keyRandom;
     private final Fault[] backgroundFaults;
     private final double[] backgroundCumulative;
 
@@ -106,16 +111,20 @@ public final class InstanceState {
             replies.get(r.workspaceId()).add(0, r);
         }
         if (settings.badAddressReplies() > 0) {
-            Random content = stream(STREAM_BAD_ADDRESSES);
+            Random content = RandomStream.BAD_ADDRESSES.of(seed);
             for (WorkspaceSpec s : specs) {
                 for (SimReply r : generator.badAddressReplies(s.id(), settings.badAddressReplies(), content)) {
                     replies.get(s.id()).add(0, r);
                 }
             }
         }
-        this.faultRandom = stream(STREAM_FAULTS);
-        this.retryAfterRandom = stream(STREAM_RETRY_AFTER);
-        this.arrivalRandom = stream(STREAM_ARRIVALS);
+        this.faultRandom = RandomStream.FAULTS.of(seed);
+        this.faultRuleRandom = RandomStream.FAULT_RULES.of(seed);
+        this.retryAfterRandom = RandomStream.RETRY_AFTER.of(seed);
+        this.arrivalRandom = RandomStream.ARRIVALS.of(seed);
+        this.latencyRandom = RandomStream.LATENCY.of(seed);
+        this.switchLagRandom = RandomStream.SWITCH_LAG.of(seed);
+        this.keyRandom = RandomStream.KEYS.of(seed);
         this.backgroundFaults = settings.backgroundFaults().keySet().toArray(new Fault[0]);
         this.backgroundCumulative = new double[backgroundFaults.length];
         double sum = 0;
@@ -126,18 +135,9 @@ public final class InstanceState {
         this.userContext = new UserContext(specs.get(0).id());
         this.instanceBucket = settings.instanceRatePerSecond() > 0
                 ? new TokenBucket(settings.instanceRatePerSecond(), settings.instanceBurst(), settings.clock()) : null;
-        this.superAdminKey = newKey("super-admin", true, null);
-    }
-
-    private static final long STREAM_FAULTS = 0x6661756c74730001L;
-    private static final long STREAM_RETRY_AFTER = 0x7265747279410002L;
-    private static final long STREAM_ARRIVALS = 0x6172726976610003L;
-    private static final long STREAM_SWITCHER = 0x7377697463680004L;
-    private static final long STREAM_BAD_ADDRESSES = 0x6261646164640005L;
-
-    /** A random stream of its own for one concern, derived from the instance seed. */
-    private Random stream(long salt) {
-        return new Random(mix(seed ^ salt));
+        // The super-admin key is part of the generated data (its secret drawn right after the replies,
+        // as it always was); keys minted later draw from the keys stream.
+        this.superAdminKey = newKey("super-admin", true, null, generator.secret());
     }
 
     /** @return the instance name */
@@ -239,16 +239,9 @@ public final class InstanceState {
         switch (replyOrders.getOrDefault(workspaceId, defaultOrder)) {
             case NEWEST_FIRST -> { }
             case OLDEST_FIRST -> Collections.reverse(out);
-            case SHUFFLED -> out.sort(Comparator.comparingLong(r -> mix(seed ^ r.id())));
+            case SHUFFLED -> out.sort(Comparator.comparingLong(r -> RandomStream.mix(seed ^ r.id())));
         }
         return out;
-    }
-
-    /** A fixed bijective scramble of a long (SplitMix64's finaliser): a stable pseudo-random key. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     /**
@@ -364,27 +357,25 @@ public final class InstanceState {
     }
 
     /**
-     * A deterministic random duration in [min, max].
+     * This request's latency, uniform in the configured range, from the latency stream.
      *
-     * @param min the lower bound
-     * @param max the upper bound
-     * @return the duration
+     * @return the latency
      */
-    public synchronized Duration randomBetween(Duration min, Duration max) {
-        long span = max.toNanos() - min.toNanos();
-        if (span <= 0) {
-            return min;
-        }
-        return min.plusNanos((long) (generator.random().nextDouble() * span));
+    public Duration drawLatency() {
+        return RandomStream.uniform(latencyRandom, settings.latencyMin(), settings.latencyMax());
     }
 
     /**
-     * The next deterministic double in [0, 1).
+     * Whether a programmed rule with this probability hits the request: one draw from the fault-rule
+     * stream.
      *
-     * @return the value
+     * @param probability the rule's probability
+     * @return whether it hits
      */
-    public synchronized double nextDouble() {
-        return generator.random().nextDouble();
+    public boolean hitsFaultRule(double probability) {
+        synchronized (faultRuleRandom) {
+            return faultRuleRandom.nextDouble() < probability;
+        }
     }
 
     /**
@@ -454,9 +445,13 @@ public final class InstanceState {
 
     private ApiKey newKey(String keyName, boolean superAdmin, Long workspaceId) {
         String secret;
-        synchronized (this) {
-            secret = generator.secret();
+        synchronized (keyRandom) {
+            secret = DataGenerator.secret(keyRandom);
         }
+        return newKey(keyName, superAdmin, workspaceId, secret);
+    }
+
+    private ApiKey newKey(String keyName, boolean superAdmin, Long workspaceId, String secret) {
         TokenBucket bucket = settings.keyRatePerSecond() > 0
                 ? new TokenBucket(settings.keyRatePerSecond(), settings.keyBurst(), settings.clock()) : null;
         ApiKey key = new ApiKey(nextKeyId.getAndIncrement(), keyName, secret, superAdmin, workspaceId, bucket);
@@ -546,14 +541,26 @@ public final class InstanceState {
     // ---------------------------------------------------------------- current workspace
 
     /**
-     * Switches the super-admin user, with a lag drawn from the settings.
+     * Switches the super-admin user, with a lag in the configured range drawn from the switch-lag stream.
      *
      * @param workspaceId the target
      * @param foreign     whether another actor made it (counted separately)
      * @return when it takes effect
      */
     public Instant switchUser(long workspaceId, boolean foreign) {
-        Duration lag = randomBetween(settings.switchLagMin(), settings.switchLagMax());
+        return switchUser(workspaceId, foreign, switchLagRandom);
+    }
+
+    /**
+     * Switches the super-admin user, with a lag in the configured range drawn from {@code lagStream}.
+     *
+     * @param workspaceId the target
+     * @param foreign     whether another actor made it (counted separately)
+     * @param lagStream   the stream the lag is drawn from
+     * @return when it takes effect
+     */
+    Instant switchUser(long workspaceId, boolean foreign, Random lagStream) {
+        Duration lag = RandomStream.uniform(lagStream, settings.switchLagMin(), settings.switchLagMax());
         if (foreign) {
             foreignSwitches.incrementAndGet();
         } else {
@@ -678,8 +685,9 @@ public final class InstanceState {
     }
 
     /**
-     * Starts (or restarts) the foreign switcher with a plan. A bouncing switcher draws from a stream of
-     * its own (the same sequence on every start).
+     * Starts (or restarts) the foreign switcher with a plan. It draws its pauses and targets from the
+     * switcher stream and its switches' lags from the switcher-lag stream, both restarted (the same
+     * sequences on every start).
      *
      * @param plan how it switches
      */
@@ -688,7 +696,8 @@ public final class InstanceState {
         // stopping it while holding that monitor would stall the join.
         synchronized (switcherLock) {
             stopForeignSwitcher();
-            ForeignSwitcher fs = new ForeignSwitcher(this, plan, stream(STREAM_SWITCHER));
+            ForeignSwitcher fs = new ForeignSwitcher(this, plan, RandomStream.SWITCHER.of(seed),
+                    RandomStream.SWITCHER_LAG.of(seed));
             foreignSwitcher = fs;
             fs.start();
         }
@@ -708,20 +717,6 @@ public final class InstanceState {
     /** @return whether a foreign switcher runs */
     public boolean foreignSwitcherRunning() {
         return foreignSwitcher != null;
-    }
-
-    /**
-     * Picks a workspace other than the user's latest requested one, deterministically.
-     *
-     * @return the workspace id, or {@code null} with a single workspace
-     */
-    public synchronized Long randomOtherWorkspace() {
-        List<Long> ids = new ArrayList<>(workspaces.keySet());
-        ids.remove(Long.valueOf(userContext.requested()));
-        if (ids.isEmpty()) {
-            return null;
-        }
-        return ids.get(generator.random().nextInt(ids.size()));
     }
 
     /**
