@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bisonbackfill.bison.internal.DaemonThreads;
 import io.github.bisonbackfill.bison.simulator.internal.DataGenerator;
 import io.github.bisonbackfill.bison.simulator.internal.FaultRegistry;
 import io.github.bisonbackfill.bison.simulator.internal.InstanceServer;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -143,12 +143,7 @@ public final class BisonSimulator implements AutoCloseable {
         this.faultRegistry = new FaultRegistry();
         this.faults = new Faults(faultRegistry);
         this.requestLog = new RequestLog(b.requestLogCapacity);
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bison-sim-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.named("bison-sim"));
         ObjectMapper mapper = new ObjectMapper();
         Map<String, InstanceBuilder> specs = b.instances.isEmpty()
                 ? Map.of(DEFAULT_INSTANCE, new InstanceBuilder().generatedWorkspaces(3, DEFAULT_INTERESTED_REPLIES,

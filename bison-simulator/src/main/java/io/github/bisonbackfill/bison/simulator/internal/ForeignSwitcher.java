@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
+import io.github.bisonbackfill.bison.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -29,9 +30,8 @@ final class ForeignSwitcher {
         this.plan = plan;
         this.random = random;
         this.lagRandom = lagRandom;
-        this.thread = new Thread(plan.bouncing() ? this::bounce : this::run,
-                "bison-sim-foreign-switcher-" + instance.name());
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("bison-sim-foreign-switcher-" + instance.name())
+                .newThread(plan.bouncing() ? this::bounce : this::run);
     }
 
     void start() {
