@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The orchestrator's contract on a calm simulator (24 clients on 2 instances, api-user keys) and the
- * real PostgREST: isolation, dry run, single-client re-run, plan validation, the monotonic guard.
+ * real PostgREST: isolation, dry run, single-client re-run, the monotonic guard. Plan validation is
+ * hermetic: {@link OrchestratorPlanValidationTest}.
  */
 class OrchestratorBehaviourIT {
     private BisonSimulator sim;
@@ -303,33 +304,5 @@ class OrchestratorBehaviourIT {
         assertThat(table.replyIdsByEmail(spec.name())).containsEntry(email, newest);
         assertThat(table.sql("select updated_at || '|' || coalesce(email_subject, '') || '|' || date_received from "
                 + table.name + where)).isEqualTo(before);
-    }
-
-    @Test
-    void planValidation_namesTheOffendingClients() {
-        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("Acme", "east", 1), new ClientSpec("Acme", "west", 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Acme' appears twice");
-        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("Acme", "east", 1), new ClientSpec("ACME", "west", 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ only in case");
-        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("A", "east", 1), new ClientSpec("B", "east", 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("east/1 is planned twice");
-        assertThatThrownBy(() -> new ClientSpec(" Acme", "east", 1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("whitespace");
-        assertThatThrownBy(() -> BackfillPlan.of(List.of())).isInstanceOf(IllegalArgumentException.class);
-
-        BackfillPlan unknown = BackfillPlan.of(new ClientSpec("Harbor Insurance", "north", 7), specs.get(0));
-        assertThatThrownBy(() -> orchestrator.run(unknown)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("client 'Harbor Insurance' names unknown instance 'north'")
-                .hasMessageContaining("[east, west]");
-        assertThatThrownBy(() -> orchestrator.reconcile(unknown)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> orchestrator.run(plan, RunOptions.builder().client("Nobody").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Nobody'");
-        assertThat(table.count()).isZero();
-        assertThat(sim.requestLog()).noneMatch(r -> r.endpoint() == Endpoint.REPLIES);
-
-        BisonClient east = clients.get(0);
-        assertThatThrownBy(() -> BackfillOrchestrator.builder().instance(east).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("writer is required");
-        assertThat(Objects.requireNonNull(orchestrator.toString())).doesNotContain(keys.values().iterator().next());
     }
 }
