@@ -31,46 +31,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * hermetic: {@link OrchestratorPlanValidationTest}.
  */
 class OrchestratorBehaviourIT {
+    private SimulatedAgency agency;
     private BisonSimulator sim;
     private LeadsTable table;
-    private final Map<String, String> keys = new HashMap<>();
-    private final List<BisonClient> clients = new ArrayList<>();
-    private final List<ClientSpec> specs = new ArrayList<>();
+    private Map<String, String> keys;
+    private List<BisonClient> clients;
+    private List<ClientSpec> specs;
     private CheckpointStore store;
     private BackfillOrchestrator orchestrator;
     private BackfillPlan plan;
 
     @BeforeEach
     void start() {
-        sim = BisonSimulator.builder().seed(77)
-                .instance("east", i -> i.generatedWorkspaces(12, 25, 5))
-                .instance("west", i -> i.generatedWorkspaces(12, 25, 5)).start();
+        agency = new SimulatedAgency();
+        sim = agency.sim;
+        keys = agency.keys;
+        clients = agency.clients;
+        specs = agency.specs;
         table = new LeadsTable();
         store = CheckpointStore.inMemory();
-        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
-                .checkpointStore(store).bisonStats(false).clientRetryPause(Duration.ofMillis(10));
-        for (SimulatedInstance instance : sim.instances()) {
-            BisonClient.Builder b = LeadsTable.client(instance, Duration.ZERO);
-            instance.workspaces().forEach(ws -> {
-                String key = instance.mintApiUserKey(ws.id());
-                keys.put(instance.name() + "/" + ws.id(), key);
-                b.workspaceKey(ws.id(), key);
-                // Both instances generate the same names: the plan's client names tell them apart.
-                specs.add(new ClientSpec(instance.name() + ": " + ws.name(), instance.name(), ws.id()));
-            });
-            BisonClient client = b.build();
-            clients.add(client);
-            builder.instance(client);
-        }
-        orchestrator = builder.build();
-        plan = BackfillPlan.of(specs);
+        orchestrator = agency.registerInstances(BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                .checkpointStore(store).bisonStats(false).clientRetryPause(Duration.ofMillis(10))).build();
+        plan = agency.plan();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(BisonClient::close);
+        agency.close();
         table.close();
-        sim.close();
     }
 
     private void assertTableMatchesGroundTruth(ClientSpec spec) {

@@ -3,16 +3,12 @@ package io.github.bisonbackfill.core;
 import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
 import io.github.bisonbackfill.bison.simulator.Endpoint;
-import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -26,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code Orchestrator*IT} classes.
  */
 class OrchestratorPlanValidationTest {
+    private SimulatedAgency agency;
     private BisonSimulator sim;
-    private final Map<String, String> keys = new HashMap<>();
-    private final List<BisonClient> clients = new ArrayList<>();
-    private final List<ClientSpec> specs = new ArrayList<>();
+    private List<BisonClient> clients;
+    private List<ClientSpec> specs;
     private final NeverCalledSink sink = new NeverCalledSink();
     private BackfillOrchestrator orchestrator;
     private BackfillPlan plan;
@@ -61,31 +57,18 @@ class OrchestratorPlanValidationTest {
 
     @BeforeEach
     void start() {
-        sim = BisonSimulator.builder().seed(77)
-                .instance("east", i -> i.generatedWorkspaces(12, 25, 5))
-                .instance("west", i -> i.generatedWorkspaces(12, 25, 5)).start();
-        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().sink(sink)
-                .bisonStats(false).clientRetryPause(Duration.ofMillis(10));
-        for (SimulatedInstance instance : sim.instances()) {
-            BisonClient.Builder b = LeadsTable.client(instance, Duration.ZERO);
-            instance.workspaces().forEach(ws -> {
-                String key = instance.mintApiUserKey(ws.id());
-                keys.put(instance.name() + "/" + ws.id(), key);
-                b.workspaceKey(ws.id(), key);
-                specs.add(new ClientSpec(instance.name() + ": " + ws.name(), instance.name(), ws.id()));
-            });
-            BisonClient client = b.build();
-            clients.add(client);
-            builder.instance(client);
-        }
-        orchestrator = builder.build();
-        plan = BackfillPlan.of(specs);
+        agency = new SimulatedAgency();
+        sim = agency.sim;
+        clients = agency.clients;
+        specs = agency.specs;
+        orchestrator = agency.registerInstances(BackfillOrchestrator.builder().sink(sink).bisonStats(false)
+                .clientRetryPause(Duration.ofMillis(10))).build();
+        plan = agency.plan();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(BisonClient::close);
-        sim.close();
+        agency.close();
     }
 
     // Moved from OrchestratorBehaviourIT (it needed a real SupabaseWriter only to build the orchestrator).
@@ -114,7 +97,7 @@ class OrchestratorPlanValidationTest {
         BisonClient east = clients.get(0);
         assertThatThrownBy(() -> BackfillOrchestrator.builder().instance(east).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("writer is required");
-        assertThat(Objects.requireNonNull(orchestrator.toString())).doesNotContain(keys.values().iterator().next());
+        assertThat(Objects.requireNonNull(orchestrator.toString())).doesNotContain(agency.keys.values().iterator().next());
     }
 
     @Test
