@@ -3,6 +3,7 @@ package io.github.bisonbackfill.core;
 import io.github.bisonbackfill.bison.CustomVariable;
 import io.github.bisonbackfill.bison.Lead;
 import io.github.bisonbackfill.bison.Reply;
+import io.github.bisonbackfill.core.internal.Check;
 import io.github.bisonbackfill.core.internal.Names;
 import io.github.bisonbackfill.core.internal.Text;
 
@@ -202,7 +203,7 @@ public final class ClientLeadMapper {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Check.notNull("clock", clock);
             return this;
         }
 

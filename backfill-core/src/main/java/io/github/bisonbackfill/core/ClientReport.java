@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What happened to one client in a run. Sections of steps that did not run are {@code null}
  * (e.g. {@code write} for a dry run, everything but {@code client} and {@code outcome} for
- * {@link ClientOutcome#SKIPPED_ALREADY_DONE}).
+ * {@link ClientOutcome#SKIPPED_ALREADY_DONE}). Make one with the factory of its outcome:
+ * {@link #completed}, {@link #dryRun}, {@link #failed}, {@link #skipped}, {@link #notRun}.
  *
  * @param client         the client
  * @param workspaceName  the workspace name Email Bison confirmed, or {@code null} if never read
@@ -54,6 +55,90 @@ public record ClientReport(ClientKey client, String workspaceName, ClientOutcome
                         BillingCounts billing, Duration duration, ErrorInfo error) {
         this(client, workspaceName, outcome, scan, dedup, write, reconciliation, billing, duration, error, 1,
                 error == null ? List.of() : List.of(error));
+    }
+
+    /**
+     * A client that was read, deduplicated and written completely: {@link ClientOutcome#COMPLETED}, or
+     * {@link ClientOutcome#COMPLETED_WITH_REJECTS} when the dedup or the sink rejected anything.
+     *
+     * @param client         the client
+     * @param workspaceName  the workspace name Email Bison confirmed
+     * @param scan           the scan
+     * @param dedup          the dedup step
+     * @param write          the write
+     * @param reconciliation the count after the write, or {@code null} (a catch-up that stopped early,
+     *                       or a count that failed)
+     * @param billing        counts in the run's billing window, or {@code null}
+     * @param duration       wall time spent on this client
+     * @return the report
+     */
+    public static ClientReport completed(ClientKey client, String workspaceName, ScanStats scan, DedupStats dedup,
+                                         WriteStats write, Reconciliation reconciliation, BillingCounts billing,
+                                         Duration duration) {
+        ClientOutcome outcome = dedup.rejected() + write.rejects().size() == 0
+                ? ClientOutcome.COMPLETED : ClientOutcome.COMPLETED_WITH_REJECTS;
+        return new ClientReport(client, workspaceName, outcome, scan, dedup, write, reconciliation, billing, duration,
+                null);
+    }
+
+    /**
+     * A client of a dry run ({@link ClientOutcome#DRY_RUN}): read and deduplicated, nothing written.
+     *
+     * @param client        the client
+     * @param workspaceName the workspace name Email Bison confirmed
+     * @param scan          the scan
+     * @param dedup         the dedup step
+     * @param billing       counts from the scan in the run's billing window, or {@code null}
+     * @param duration      wall time spent on this client
+     * @return the report
+     */
+    public static ClientReport dryRun(ClientKey client, String workspaceName, ScanStats scan, DedupStats dedup,
+                                      BillingCounts billing, Duration duration) {
+        return new ClientReport(client, workspaceName, ClientOutcome.DRY_RUN, scan, dedup, null, null, billing,
+                duration, null);
+    }
+
+    /**
+     * A client that failed ({@link ClientOutcome#FAILED}), with what its steps did before the error.
+     *
+     * @param client        the client
+     * @param workspaceName the workspace name Email Bison confirmed, or {@code null} if never read
+     * @param scan          the scan, or {@code null} if it did not finish
+     * @param dedup         the dedup step, or {@code null} if it did not run
+     * @param write         what the chunks acknowledged before the failure (it stays written), or
+     *                      {@code null} if none returned
+     * @param duration      wall time spent on this client
+     * @param error         why it failed
+     * @return the report
+     * @throws NullPointerException if {@code error} is {@code null}
+     */
+    public static ClientReport failed(ClientKey client, String workspaceName, ScanStats scan, DedupStats dedup,
+                                      WriteStats write, Duration duration, ErrorInfo error) {
+        Objects.requireNonNull(error, "error");
+        return new ClientReport(client, workspaceName, ClientOutcome.FAILED, scan, dedup, write, null, null, duration,
+                error);
+    }
+
+    /**
+     * A client of a resumed run that completed earlier in the same run ({@link ClientOutcome#SKIPPED_ALREADY_DONE}).
+     *
+     * @param client the client
+     * @return the report
+     */
+    public static ClientReport skipped(ClientKey client) {
+        return new ClientReport(client, null, ClientOutcome.SKIPPED_ALREADY_DONE, null, null, null, null, null,
+                Duration.ZERO, null);
+    }
+
+    /**
+     * A client the run did not reach before it was interrupted ({@link ClientOutcome#NOT_RUN}).
+     *
+     * @param client the client
+     * @return the report
+     */
+    public static ClientReport notRun(ClientKey client) {
+        return new ClientReport(client, null, ClientOutcome.NOT_RUN, null, null, null, null, null, Duration.ZERO,
+                null);
     }
 
     /**

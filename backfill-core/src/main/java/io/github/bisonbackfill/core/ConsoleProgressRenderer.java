@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.core;
 
+import io.github.bisonbackfill.core.internal.Check;
 import io.github.bisonbackfill.core.internal.Redact;
 
 import java.io.PrintStream;
@@ -8,7 +9,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A {@link ProgressListener} that prints a human-readable log of a run: one line per run and client
@@ -206,7 +206,7 @@ public final class ConsoleProgressRenderer implements ProgressListener {
          * @return this builder
          */
         public Builder out(PrintStream out) {
-            this.out = Objects.requireNonNull(out, "out");
+            this.out = Check.notNull("out", out);
             return this;
         }
 
@@ -219,10 +219,7 @@ public final class ConsoleProgressRenderer implements ProgressListener {
          * @throws IllegalArgumentException if negative
          */
         public Builder pageInterval(Duration pageInterval) {
-            if (Objects.requireNonNull(pageInterval, "pageInterval").isNegative()) {
-                throw new IllegalArgumentException("pageInterval must not be negative: " + pageInterval);
-            }
-            this.pageInterval = pageInterval;
+            this.pageInterval = Check.nonNegative("pageInterval", pageInterval);
             return this;
         }
 

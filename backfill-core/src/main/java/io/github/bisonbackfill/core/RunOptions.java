@@ -1,10 +1,10 @@
 package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.bison.ScanOptions;
+import io.github.bisonbackfill.core.internal.Check;
 
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -117,7 +117,7 @@ public final class RunOptions {
          * @throws NullPointerException if {@code name} is {@code null}
          */
         public Builder client(String name) {
-            clients.add(Objects.requireNonNull(name, "name"));
+            clients.add(Check.notNull("client", name));
             return this;
         }
 
@@ -167,7 +167,7 @@ public final class RunOptions {
          * @return this builder
          */
         public Builder billing(BillingWindow window) {
-            this.billing = Objects.requireNonNull(window, "window");
+            this.billing = Check.notNull("billing", window);
             return this;
         }
 
@@ -209,10 +209,7 @@ public final class RunOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder catchUpMargin(long margin) {
-            if (margin < 0) {
-                throw new IllegalArgumentException("catchUpMargin must not be negative, got " + margin);
-            }
-            this.catchUpMargin = margin;
+            this.catchUpMargin = Check.nonNegative("catchUpMargin", margin);
             return this;
         }
 

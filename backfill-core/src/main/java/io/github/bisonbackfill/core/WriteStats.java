@@ -33,6 +33,21 @@ public record WriteStats(int rowsSubmitted, long rowsWritten, int batches, int r
                 r.duplicatesDropped(), rejects);
     }
 
+    /**
+     * The statistics of two writes taken together (a client written in chunks): counts added,
+     * rejects concatenated in order. {@link #complete()} holds for the sum when it holds for both.
+     *
+     * @param later the later write's statistics
+     * @return the combined statistics
+     */
+    public WriteStats plus(WriteStats later) {
+        List<WriteReject> both = new ArrayList<>(rejects.size() + later.rejects.size());
+        both.addAll(rejects);
+        both.addAll(later.rejects);
+        return new WriteStats(Math.addExact(rowsSubmitted, later.rowsSubmitted), rowsWritten + later.rowsWritten,
+                batches + later.batches, retries + later.retries, duplicatesDropped + later.duplicatesDropped, both);
+    }
+
     /** Whether every row not dropped as a duplicate was acknowledged or explicitly rejected. */
     public boolean complete() {
         return rowsWritten + rejects.size() == (long) rowsSubmitted - duplicatesDropped;

@@ -91,6 +91,41 @@ class BackfillReportTest {
     }
 
     @Test
+    void clientReportFactories_setTheOutcome_andOnlyTheSectionsOfStepsThatRan() {
+        assertThat(Reports.completed().outcome()).isEqualTo(ClientOutcome.COMPLETED_WITH_REJECTS);
+        assertThat(Reports.caughtUp().outcome()).isEqualTo(ClientOutcome.COMPLETED);
+        ClientReport dry = ClientReport.dryRun(Reports.HARBOR, "Harbor Insurance", Reports.caughtUp().scan(),
+                Reports.caughtUp().dedup(), null, Duration.ofMillis(5));
+        assertThat(dry.outcome()).isEqualTo(ClientOutcome.DRY_RUN);
+        assertThat(dry.write()).isNull();
+        assertThat(dry.rowsWritten()).isZero();
+        ClientReport failed = Reports.failed();
+        assertThat(failed.outcome()).isEqualTo(ClientOutcome.FAILED);
+        assertThat(failed.failedAttempts()).containsExactly(failed.error());
+        assertThatThrownBy(() -> ClientReport.failed(Reports.HARBOR, null, null, null, null, Duration.ZERO, null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("error");
+        for (ClientReport r : List.of(ClientReport.skipped(Reports.HARBOR), ClientReport.notRun(Reports.HARBOR))) {
+            assertThat(r.duration()).isZero();
+            assertThat(r.error()).isNull();
+            assertThat(r.scan()).isNull();
+            assertThat(r.workspaceName()).isNull();
+        }
+        assertThat(ClientReport.skipped(Reports.HARBOR).outcome()).isEqualTo(ClientOutcome.SKIPPED_ALREADY_DONE);
+        assertThat(ClientReport.notRun(Reports.HARBOR).outcome()).isEqualTo(ClientOutcome.NOT_RUN);
+    }
+
+    @Test
+    void writeStats_ofTwoChunks_addUp_andKeepTheRejectsInOrder() {
+        PostgrestError err = new PostgrestError(400, "23502", "null value", null, null);
+        WriteStats first = new WriteStats(10, 9, 1, 1, 0, List.of(new WriteReject("a@x.io", 1L, err)));
+        WriteStats second = new WriteStats(5, 4, 1, 0, 0, List.of(new WriteReject("b@x.io", 2L, err)));
+        WriteStats both = first.plus(second);
+        assertThat(both).isEqualTo(new WriteStats(15, 13, 2, 1, 0, List.of(first.rejects().get(0),
+                second.rejects().get(0))));
+        assertThat(both.complete()).isTrue();
+    }
+
+    @Test
     void writeStats_fromUpsertResult_keepsCountsAndRejects() {
         PostgrestError err = new PostgrestError(400, "23502", "null value", null, null);
         UpsertResult u = new UpsertResult(10, 8, 2, 1, 1,

@@ -27,49 +27,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The orchestrator's contract on a calm simulator (24 clients on 2 instances, api-user keys) and the
- * real PostgREST: isolation, dry run, single-client re-run, plan validation, the monotonic guard.
+ * real PostgREST: isolation, dry run, single-client re-run, the monotonic guard. Plan validation is
+ * hermetic: {@link OrchestratorPlanValidationTest}.
  */
 class OrchestratorBehaviourIT {
+    private SimulatedAgency agency;
     private BisonSimulator sim;
     private LeadsTable table;
-    private final Map<String, String> keys = new HashMap<>();
-    private final List<BisonClient> clients = new ArrayList<>();
-    private final List<ClientSpec> specs = new ArrayList<>();
+    private Map<String, String> keys;
+    private List<BisonClient> clients;
+    private List<ClientSpec> specs;
     private CheckpointStore store;
     private BackfillOrchestrator orchestrator;
     private BackfillPlan plan;
 
     @BeforeEach
     void start() {
-        sim = BisonSimulator.builder().seed(77)
-                .instance("east", i -> i.generatedWorkspaces(12, 25, 5))
-                .instance("west", i -> i.generatedWorkspaces(12, 25, 5)).start();
+        agency = new SimulatedAgency();
+        sim = agency.sim;
+        keys = agency.keys;
+        clients = agency.clients;
+        specs = agency.specs;
         table = new LeadsTable();
         store = CheckpointStore.inMemory();
-        BackfillOrchestrator.Builder builder = BackfillOrchestrator.builder().writer(table.writer).table(table.name)
-                .checkpointStore(store).bisonStats(false).clientRetryPause(Duration.ofMillis(10));
-        for (SimulatedInstance instance : sim.instances()) {
-            BisonClient.Builder b = LeadsTable.client(instance, Duration.ZERO);
-            instance.workspaces().forEach(ws -> {
-                String key = instance.mintApiUserKey(ws.id());
-                keys.put(instance.name() + "/" + ws.id(), key);
-                b.workspaceKey(ws.id(), key);
-                // Both instances generate the same names: the plan's client names tell them apart.
-                specs.add(new ClientSpec(instance.name() + ": " + ws.name(), instance.name(), ws.id()));
-            });
-            BisonClient client = b.build();
-            clients.add(client);
-            builder.instance(client);
-        }
-        orchestrator = builder.build();
-        plan = BackfillPlan.of(specs);
+        orchestrator = agency.registerInstances(BackfillOrchestrator.builder().writer(table.writer).table(table.name)
+                .checkpointStore(store).bisonStats(false).clientRetryPause(Duration.ofMillis(10))).build();
+        plan = agency.plan();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(BisonClient::close);
+        agency.close();
         table.close();
-        sim.close();
     }
 
     private void assertTableMatchesGroundTruth(ClientSpec spec) {
@@ -303,33 +292,5 @@ class OrchestratorBehaviourIT {
         assertThat(table.replyIdsByEmail(spec.name())).containsEntry(email, newest);
         assertThat(table.sql("select updated_at || '|' || coalesce(email_subject, '') || '|' || date_received from "
                 + table.name + where)).isEqualTo(before);
-    }
-
-    @Test
-    void planValidation_namesTheOffendingClients() {
-        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("Acme", "east", 1), new ClientSpec("Acme", "west", 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Acme' appears twice");
-        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("Acme", "east", 1), new ClientSpec("ACME", "west", 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ only in case");
-        assertThatThrownBy(() -> BackfillPlan.of(new ClientSpec("A", "east", 1), new ClientSpec("B", "east", 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("east/1 is planned twice");
-        assertThatThrownBy(() -> new ClientSpec(" Acme", "east", 1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("whitespace");
-        assertThatThrownBy(() -> BackfillPlan.of(List.of())).isInstanceOf(IllegalArgumentException.class);
-
-        BackfillPlan unknown = BackfillPlan.of(new ClientSpec("Harbor Insurance", "north", 7), specs.get(0));
-        assertThatThrownBy(() -> orchestrator.run(unknown)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("client 'Harbor Insurance' names unknown instance 'north'")
-                .hasMessageContaining("[east, west]");
-        assertThatThrownBy(() -> orchestrator.reconcile(unknown)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> orchestrator.run(plan, RunOptions.builder().client("Nobody").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Nobody'");
-        assertThat(table.count()).isZero();
-        assertThat(sim.requestLog()).noneMatch(r -> r.endpoint() == Endpoint.REPLIES);
-
-        BisonClient east = clients.get(0);
-        assertThatThrownBy(() -> BackfillOrchestrator.builder().instance(east).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("writer is required");
-        assertThat(Objects.requireNonNull(orchestrator.toString())).doesNotContain(keys.values().iterator().next());
     }
 }

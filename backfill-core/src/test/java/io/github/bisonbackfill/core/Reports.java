@@ -28,17 +28,17 @@ final class Reports {
         WriteStats write = new WriteStats(80, 79, 1, 2, 0, List.of(new WriteReject("x@y.io", 77L,
                 new PostgrestError(409, "23505", "duplicate key", "Key (bison_instance, bison_reply_id)", null))));
         BillingWindow w = BillingWindow.month(YearMonth.of(2025, 10), ZoneId.of("America/Los_Angeles"));
-        return new ClientReport(HARBOR, "Harbor Insurance", ClientOutcome.COMPLETED_WITH_REJECTS, scan, dedup, write,
-                new Reconciliation(80, 79, 90L), new BillingCounts(w, 12, 10, 10L, 12L), Duration.ofMillis(3100), null);
+        return ClientReport.completed(HARBOR, "Harbor Insurance", scan, dedup, write,
+                new Reconciliation(80, 79, 90L), new BillingCounts(w, 12, 10, 10L, 12L), Duration.ofMillis(3100));
     }
 
     /** A catch-up that stopped after 2 pages: 3 new leads, no reconciliation (needs a full scan). */
     static ClientReport caughtUp() {
         ScanStats scan = new ScanStats(KeyMode.API_USER_KEY, 2, 30, 30, 210, 210, 0, 0, false,
                 Duration.ofMillis(400), ScanMode.CATCH_UP, 4180L, 3180L, 4203, null);
-        return new ClientReport(HARBOR, "Harbor Insurance", ClientOutcome.COMPLETED, scan,
+        return ClientReport.completed(HARBOR, "Harbor Insurance", scan,
                 new DedupStats(3, 27, Map.of(), List.of()), new WriteStats(3, 3, 1, 0, 0, List.of()), null, null,
-                Duration.ofMillis(600), null);
+                Duration.ofMillis(600));
     }
 
     /** A catch-up that found the order broken and read every page. */
@@ -46,19 +46,18 @@ final class Reports {
         ScanStats scan = new ScanStats(KeyMode.API_USER_KEY, 9, 210, 210, 210, 210, 0, 0, true,
                 Duration.ofMillis(900), ScanMode.CATCH_UP_FELL_BACK, 2050L, 1050L, 2071,
                 "reply 1014 on page 2 is not below reply 1013 read earlier on page 1");
-        return new ClientReport(OBRIEN, "O'Brien & Sons, LLC", ClientOutcome.COMPLETED, scan,
+        return ClientReport.completed(OBRIEN, "O'Brien & Sons, LLC", scan,
                 new DedupStats(150, 60, Map.of(), List.of()), new WriteStats(150, 150, 6, 0, 0, List.of()),
-                new Reconciliation(150, 150, null), null, Duration.ofMillis(1500), null);
+                new Reconciliation(150, 150, null), null, Duration.ofMillis(1500));
     }
 
     static ClientReport failed() {
-        return new ClientReport(OBRIEN, null, ClientOutcome.FAILED, null, null, null, null, null, Duration.ofMillis(1200),
+        return ClientReport.failed(OBRIEN, null, null, null, null, Duration.ofMillis(1200),
                 new ErrorInfo("io.github.bisonbackfill.bison.BisonAuthException", "401 from /api/replies: check the key"));
     }
 
     static BackfillReport run() {
         return new BackfillReport("run-1", START, START.plusSeconds(65), false, List.of(completed(), failed(),
-                new ClientReport(new ClientKey("agency-main", 40, "Done Co"), null, ClientOutcome.SKIPPED_ALREADY_DONE,
-                        null, null, null, null, null, Duration.ZERO, null)));
+                ClientReport.skipped(new ClientKey("agency-main", 40, "Done Co"))));
     }
 }

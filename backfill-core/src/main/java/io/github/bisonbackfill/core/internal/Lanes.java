@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -110,12 +109,12 @@ public final class Lanes {
         AtomicReference<Throwable> fatal = new AtomicReference<>();
         int run = RUNS.incrementAndGet();
         ExecutorService outer = Executors.newFixedThreadPool(Math.max(1, byInstance.size()),
-                named("bison-backfill-" + run + "-lane"));
+                Threads.daemon("bison-backfill-" + run + "-lane"));
         List<ExecutorService> inners = new ArrayList<>();
         List<Future<?>> laneFutures = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : byInstance.entrySet()) {
             ExecutorService inner = Executors.newFixedThreadPool(clientsPerBatch,
-                    named("bison-backfill-" + run + "-" + e.getKey()));
+                    Threads.daemon("bison-backfill-" + run + "-" + e.getKey()));
             inners.add(inner);
             Lane lane = new Lane(e.getKey(), parallelScans);
             laneFutures.add(outer.submit(() -> runLane(clients, e.getValue(), lane, inner, task, results, fatal)));
@@ -203,14 +202,5 @@ public final class Lanes {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -9,6 +9,7 @@ import io.github.bisonbackfill.core.LeadDedupResult;
 import io.github.bisonbackfill.core.RejectedReply;
 import io.github.bisonbackfill.core.SafeText;
 import io.github.bisonbackfill.core.SourceWorkspace;
+import io.github.bisonbackfill.core.internal.Check;
 import io.github.bisonbackfill.core.webhook.WebhookOutcome.RejectCause;
 import io.github.bisonbackfill.core.webhook.WebhookOutcome.Status;
 import io.github.bisonbackfill.core.webhook.internal.DeliveryParser;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -285,7 +285,7 @@ public final class WebhookHandler {
          * @return this builder
          */
         public Builder outcomeListener(Consumer<WebhookOutcome> listener) {
-            this.outcomeListener = Objects.requireNonNull(listener, "listener");
+            this.outcomeListener = Check.notNull("outcomeListener", listener);
             return this;
         }
 
@@ -296,7 +296,7 @@ public final class WebhookHandler {
          * @return this builder
          */
         public Builder writer(SupabaseWriter writer) {
-            this.writer = Objects.requireNonNull(writer, "writer");
+            this.writer = Check.notNull("writer", writer);
             return this;
         }
 
@@ -309,11 +309,7 @@ public final class WebhookHandler {
          * @throws IllegalArgumentException if blank
          */
         public Builder table(String table) {
-            Objects.requireNonNull(table, "table");
-            if (table.isBlank()) {
-                throw new IllegalArgumentException("table must not be blank");
-            }
-            this.table = table;
+            this.table = Check.notBlank("table", table);
             return this;
         }
 
@@ -327,7 +323,7 @@ public final class WebhookHandler {
          * @throws IllegalArgumentException if shorter than {@link #MIN_SECRET_LENGTH} or blank
          */
         public Builder secret(String secret) {
-            Objects.requireNonNull(secret, "secret");
+            Check.notNull("secret", secret);
             if (secret.isBlank() || secret.length() < MIN_SECRET_LENGTH) {
                 throw new IllegalArgumentException("secret must have at least " + MIN_SECRET_LENGTH
                         + " characters (got " + secret.length() + "); use a long random value");
@@ -346,7 +342,7 @@ public final class WebhookHandler {
          * @return this builder
          */
         public Builder workspace(SourceWorkspace workspace) {
-            this.workspaces.add(Objects.requireNonNull(workspace, "workspace"));
+            this.workspaces.add(Check.notNull("workspace", workspace));
             return this;
         }
 
@@ -368,7 +364,7 @@ public final class WebhookHandler {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Check.notNull("clock", clock);
             return this;
         }
 
