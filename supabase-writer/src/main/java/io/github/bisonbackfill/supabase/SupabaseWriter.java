@@ -103,7 +103,7 @@ public final class SupabaseWriter implements AutoCloseable {
     public static final String USER_AGENT = RestClient.USER_AGENT;
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() { };
+    private static final TypeReference<List<Map<String, @Nullable Object>>> ROWS = new TypeReference<>() { };
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final String restUrl;
@@ -292,7 +292,7 @@ public final class SupabaseWriter implements AutoCloseable {
      * @throws SupabaseServiceException  on other errors (e.g. an unknown column: {@code 42703})
      * @throws SupabaseIoException       when no answer or a malformed one was obtained
      */
-    public List<Map<String, Object>> select(String table, String columns, Filter... filters) {
+    public List<Map<String, @Nullable Object>> select(String table, String columns, Filter... filters) {
         requireTable(table);
         List<String> names = plainColumns(columns);
         String action = "select from " + table;
@@ -301,7 +301,7 @@ public final class SupabaseWriter implements AutoCloseable {
         StringBuilder base = new StringBuilder("/").append(QueryEncoding.encode(table))
                 .append("?select=").append(select).append("&order=").append(select);
         appendFilters(base, filters);
-        List<Map<String, Object>> all = new ArrayList<>();
+        List<Map<String, @Nullable Object>> all = new ArrayList<>();
         long total = -1;
         while (true) {
             String path = base + "&limit=" + pageSize + "&offset=" + all.size();
@@ -313,7 +313,7 @@ public final class SupabaseWriter implements AutoCloseable {
             if (total < 0) {
                 total = ContentRange.total(response.header("Content-Range"));
             }
-            List<Map<String, Object>> page;
+            List<Map<String, @Nullable Object>> page;
             try {
                 page = mapper.readValue(response.body(), ROWS);
             } catch (IOException e) {
