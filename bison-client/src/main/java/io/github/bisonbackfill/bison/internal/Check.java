@@ -10,7 +10,8 @@ import java.time.Duration;
  * secret: keys are checked by their own code, which does not echo them). A {@code null} where a value
  * is required throws {@link NullPointerException}, a value out of range {@link IllegalArgumentException};
  * a missing required option or a bad combination is {@code build()}'s to report
- * ({@link IllegalStateException}).
+ * ({@link IllegalStateException}). supabase-writer has the same rules in its own {@code internal.Check}
+ * (the two modules share no code); keep the messages alike.
  */
 public final class Check {
     private Check() {

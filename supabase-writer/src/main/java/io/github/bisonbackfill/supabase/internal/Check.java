@@ -10,7 +10,8 @@ import java.time.Duration;
  * secret: keys are checked by their own code, which does not echo them). A {@code null} where a value
  * is required throws {@link NullPointerException}, a value out of range {@link IllegalArgumentException};
  * a missing required option or a bad combination is {@code build()}'s to report
- * ({@link IllegalStateException}).
+ * ({@link IllegalStateException}). bison-client has the same rules in its own {@code internal.Check}
+ * (the two modules share no code); keep the messages alike.
  */
 public final class Check {
     private Check() {
@@ -78,36 +79,6 @@ public final class Check {
     }
 
     /**
-     * Returns {@code value} when it is zero or more.
-     *
-     * @param name  the option
-     * @param value the value
-     * @return the value
-     * @throws IllegalArgumentException "{@code name} must not be negative, got ..."
-     */
-    public static long notNegative(String name, long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + value);
-        }
-        return value;
-    }
-
-    /**
-     * Returns {@code value} when it is positive and finite.
-     *
-     * @param name  the option
-     * @param value the value
-     * @return the value
-     * @throws IllegalArgumentException "{@code name} must be positive and finite, got ..."
-     */
-    public static double positiveFinite(String name, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be positive and finite, got " + value);
-        }
-        return value;
-    }
-
-    /**
      * Returns {@code value} when it is longer than zero.
      *
      * @param name  the option
@@ -119,22 +90,6 @@ public final class Check {
     public static Duration positive(String name, @Nullable Duration value) {
         if (notNull(name, value).isZero() || value.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
-    }
-
-    /**
-     * Returns {@code value} when it is zero or longer.
-     *
-     * @param name  the option
-     * @param value the value
-     * @return the value
-     * @throws NullPointerException     when {@code value} is {@code null}
-     * @throws IllegalArgumentException "{@code name} must not be negative, got ..."
-     */
-    public static Duration notNegative(String name, @Nullable Duration value) {
-        if (notNull(name, value).isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + value);
         }
         return value;
     }
