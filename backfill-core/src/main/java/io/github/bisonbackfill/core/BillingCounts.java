@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -14,7 +16,7 @@ import java.util.Objects;
  *                               or {@code null} when not fetched
  */
 public record BillingCounts(BillingWindow window, long bisonInterestedReplies, long bisonUniqueLeads,
-                            Long supabaseRows, Long bisonInterestedStat) {
+                            @Nullable Long supabaseRows, @Nullable Long bisonInterestedStat) {
     /** @throws NullPointerException if {@code window} is {@code null} */
     public BillingCounts {
         Objects.requireNonNull(window, "window");

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.bison.Reply;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -81,7 +82,7 @@ public record BillingWindow(ZoneId zone, YearMonth month, Instant start, Instant
      * @param t an instant, may be {@code null}
      * @return whether {@code start <= t < end}; {@code false} for {@code null}
      */
-    public boolean contains(Instant t) {
+    public boolean contains(@Nullable Instant t) {
         return t != null && !t.isBefore(start) && t.isBefore(end);
     }
 
@@ -107,7 +108,7 @@ public record BillingWindow(ZoneId zone, YearMonth month, Instant start, Instant
      * @param <T>   item type
      * @return how many fall in the window
      */
-    public <T> long count(Iterable<? extends T> items, Function<? super T, Instant> time) {
+    public <T> long count(Iterable<? extends T> items, Function<? super T, ? extends @Nullable Instant> time) {
         long n = 0;
         for (T item : items) {
             if (contains(time.apply(item))) {

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -10,7 +12,7 @@ import java.util.Objects;
  * @param counts one entry per window of the report, same order; empty when {@code error} is set
  * @param error  why the client could not be counted (no credentials), else {@code null}
  */
-public record ClientBilling(ClientKey client, List<BillingCounts> counts, ErrorInfo error) {
+public record ClientBilling(ClientKey client, List<BillingCounts> counts, @Nullable ErrorInfo error) {
     /** @throws NullPointerException if {@code client} is {@code null} */
     public ClientBilling {
         Objects.requireNonNull(client, "client");

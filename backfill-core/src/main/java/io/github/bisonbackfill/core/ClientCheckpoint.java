@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -19,7 +21,7 @@ import java.util.Objects;
  *                         only from a completed client, and carries it over from earlier runs
  */
 public record ClientCheckpoint(ClientKey client, String runId, CheckpointStatus status, long rowsWritten,
-                               Instant updatedAt, Long highWaterReplyId) {
+                               Instant updatedAt, @Nullable Long highWaterReplyId) {
     /** @throws NullPointerException if a reference other than {@code highWaterReplyId} is {@code null} */
     public ClientCheckpoint {
         Objects.requireNonNull(client, "client");

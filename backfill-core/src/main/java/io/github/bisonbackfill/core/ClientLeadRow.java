@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.github.bisonbackfill.bison.CustomVariable;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,21 +51,21 @@ import java.util.Objects;
 public record ClientLeadRow(
         @JsonProperty("lead_email") String leadEmail,
         @JsonProperty("workspace_name") String workspaceName,
-        @JsonProperty("first_name") String firstName,
-        @JsonProperty("last_name") String lastName,
-        @JsonProperty("company") String company,
-        @JsonProperty("title") String title,
-        @JsonProperty("phone") String phone,
+        @JsonProperty("first_name") @Nullable String firstName,
+        @JsonProperty("last_name") @Nullable String lastName,
+        @JsonProperty("company") @Nullable String company,
+        @JsonProperty("title") @Nullable String title,
+        @JsonProperty("phone") @Nullable String phone,
         @JsonProperty("custom_variables") List<CustomVariable> customVariables,
-        @JsonProperty("date_received") @JsonSerialize(using = ToStringSerializer.class) Instant dateReceived,
-        @JsonProperty("email_subject") String emailSubject,
+        @JsonProperty("date_received") @JsonSerialize(using = ToStringSerializer.class) @Nullable Instant dateReceived,
+        @JsonProperty("email_subject") @Nullable String emailSubject,
         @JsonProperty("interested") boolean interested,
         @JsonProperty("bison_reply_id") long bisonReplyId,
-        @JsonProperty("bison_reply_uuid") String bisonReplyUuid,
-        @JsonProperty("bison_lead_id") String bisonLeadId,
+        @JsonProperty("bison_reply_uuid") @Nullable String bisonReplyUuid,
+        @JsonProperty("bison_lead_id") @Nullable String bisonLeadId,
         @JsonProperty("bison_workspace_id") long bisonWorkspaceId,
         @JsonProperty("bison_instance") String bisonInstance,
-        @JsonProperty("bison_conversation_url") String bisonConversationUrl,
+        @JsonProperty("bison_conversation_url") @Nullable String bisonConversationUrl,
         @JsonProperty("last_synced_at") @JsonSerialize(using = ToStringSerializer.class) Instant lastSyncedAt) {
 
     /** The columns this row writes, in serialisation order. */

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -10,8 +12,8 @@ import java.util.Objects;
  * @param reconciliation the comparison, or {@code null} when it could not be made
  * @param error          why it could not be made (no credentials), else {@code null}
  */
-public record ClientReconciliation(ClientKey client, String workspaceName, Reconciliation reconciliation,
-                                   ErrorInfo error) {
+public record ClientReconciliation(ClientKey client, @Nullable String workspaceName,
+                                   @Nullable Reconciliation reconciliation, @Nullable ErrorInfo error) {
     /**
      * @throws NullPointerException     if {@code client} is {@code null}
      * @throws IllegalArgumentException if neither or both of {@code reconciliation} and {@code error} are given

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.core.internal.EmailScan;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Optional;
 
@@ -45,7 +46,7 @@ public final class EmailNormalizer {
      * @param raw the email as received, may be {@code null}
      * @return the normalised email, or empty when it is not usable (see {@link #rejectReason})
      */
-    public static Optional<String> normalize(String raw) {
+    public static Optional<String> normalize(@Nullable String raw) {
         Object r = EmailScan.normalizeOrReason(raw);
         return r instanceof String s ? Optional.of(s) : Optional.empty();
     }
@@ -56,7 +57,7 @@ public final class EmailNormalizer {
      * @param raw the email as received, may be {@code null}
      * @return the first rule it breaks, or empty when it is usable
      */
-    public static Optional<RejectReason> rejectReason(String raw) {
+    public static Optional<RejectReason> rejectReason(@Nullable String raw) {
         Object r = EmailScan.normalizeOrReason(raw);
         return r instanceof RejectReason reason ? Optional.of(reason) : Optional.empty();
     }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -31,8 +33,9 @@ import java.util.Objects;
  * @param error            why a figure is missing (redacted), else {@code null}
  */
 public record KpiRow(YearMonth month, ZoneId zone, Instant windowStart, Instant windowEnd, String instance,
-                     long workspaceId, String client, Long leads, Long rowsInWindow, Long ebUniqueLeads, Long ebReplies,
-                     Long ebInterestedStat, String error) {
+                     long workspaceId, String client, @Nullable Long leads, @Nullable Long rowsInWindow,
+                     @Nullable Long ebUniqueLeads, @Nullable Long ebReplies, @Nullable Long ebInterestedStat,
+                     @Nullable String error) {
     /** @throws NullPointerException if a component other than the figures and {@code error} is {@code null} */
     public KpiRow {
         Objects.requireNonNull(month, "month");
@@ -53,7 +56,8 @@ public record KpiRow(YearMonth month, ZoneId zone, Instant windowStart, Instant 
      * @param error  why something is missing, or {@code null}
      * @return the row
      */
-    public static KpiRow of(BillingCounts counts, BillingWindow window, ClientKey client, Long leads, ErrorInfo error) {
+    public static KpiRow of(@Nullable BillingCounts counts, BillingWindow window, ClientKey client, @Nullable Long leads,
+                            @Nullable ErrorInfo error) {
         BillingWindow w = counts == null ? window : counts.window();
         return new KpiRow(w.month(), w.zone(), w.start(), w.end(), client.instance(), client.workspaceId(),
                 client.clientName(), leads, counts == null ? null : counts.supabaseRows(),

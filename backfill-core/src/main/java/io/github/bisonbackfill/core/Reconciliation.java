@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Email Bison against Supabase for one client after a run. The seed compared replies with leads
  * and accepted a gap of 2; this compares like with like: distinct interested emails against rows.
@@ -10,7 +12,7 @@ package io.github.bisonbackfill.core;
  * @param bisonInterestedStat  Email Bison's own {@code interested} statistic for the same period
  *                             (counts replies, not leads), or {@code null} when not fetched
  */
-public record Reconciliation(long bisonDistinctEmails, long supabaseRows, Long bisonInterestedStat) {
+public record Reconciliation(long bisonDistinctEmails, long supabaseRows, @Nullable Long bisonInterestedStat) {
 
     /** Rows minus distinct emails: negative = leads missing in Supabase, positive = extra rows. */
     public long difference() {

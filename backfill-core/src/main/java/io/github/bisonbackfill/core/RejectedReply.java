@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Objects;
  * @param detail    a human-readable explanation naming the field and a quoted, escaped, shortened
  *                  rendering of the offending value
  */
-public record RejectedReply(long replyId, String replyUuid, RejectReason reason, String detail) {
+public record RejectedReply(long replyId, @Nullable String replyUuid, RejectReason reason, String detail) {
     public RejectedReply {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");

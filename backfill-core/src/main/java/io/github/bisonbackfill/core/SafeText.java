@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.core.internal.Redact;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes untrusted text (webhook fields, configuration values, server answers) safe to print: the one
@@ -25,7 +26,7 @@ public final class SafeText {
      * @param s text, may be {@code null}
      * @return the text with credential-shaped parts replaced by {@code <redacted>}; {@code null} stays {@code null}
      */
-    public static String redact(String s) {
+    public static @Nullable String redact(@Nullable String s) {
         return Redact.text(s);
     }
 
@@ -36,7 +37,7 @@ public final class SafeText {
      * @param s untrusted text, may be {@code null}
      * @return the printable form; {@code null} stays {@code null}
      */
-    public static String forLog(String s) {
+    public static @Nullable String forLog(@Nullable String s) {
         return forLog(s, MAX_LOG_CHARS);
     }
 
@@ -47,7 +48,7 @@ public final class SafeText {
      * @param max the most characters of the value printed, at least 1
      * @return the printable form; {@code null} stays {@code null}
      */
-    public static String forLog(String s, int max) {
+    public static @Nullable String forLog(@Nullable String s, int max) {
         if (s == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.github.bisonbackfill.core;
 import io.github.bisonbackfill.bison.KeyMode;
 import io.github.bisonbackfill.bison.ScanOptions;
 import io.github.bisonbackfill.bison.ScanResult;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -35,8 +36,8 @@ import java.util.Objects;
  */
 public record ScanStats(KeyMode keyMode, int pagesRead, int repliesSeen, int interestedReplies, long totalAtStart,
                         long totalAtEnd, int violationsDetected, int violationsRecovered, boolean fullScan,
-                        Duration duration, ScanMode mode, Long highWaterMark, Long catchUpThreshold,
-                        long highestReplyId, String modeReason) {
+                        Duration duration, ScanMode mode, @Nullable Long highWaterMark, @Nullable Long catchUpThreshold,
+                        long highestReplyId, @Nullable String modeReason) {
     /**
      * Checks the mode against the other fields; a {@code null} mode (a report written before it
      * existed) becomes {@link ScanMode#FULL}.

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.supabase.PostgrestError;
 import io.github.bisonbackfill.supabase.RejectedRow;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Objects;
 
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param bisonReplyId the row's {@code bison_reply_id}, or {@code null}
  * @param error        what PostgREST answered
  */
-public record WriteReject(String leadEmail, Long bisonReplyId, PostgrestError error) {
+public record WriteReject(@Nullable String leadEmail, @Nullable Long bisonReplyId, PostgrestError error) {
     /** @throws NullPointerException if {@code error} is {@code null} */
     public WriteReject {
         Objects.requireNonNull(error, "error");

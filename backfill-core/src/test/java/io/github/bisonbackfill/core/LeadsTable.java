@@ -27,7 +27,7 @@ final class LeadsTable implements AutoCloseable {
 
     LeadsTable() {
         db.ddl(ClientLeadsSchema.sql(name), name);
-        writer = db.writer().batchSize(25).retryDelay(Duration.ofMillis(20)).build();
+        writer = db.writer().batchSize(25).retryBaseDelay(Duration.ofMillis(20)).build();
     }
 
     /** lead_email → bison_reply_id of one workspace_name. */

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,7 +15,7 @@ public class ApiKeyStoreException extends BisonException {
     private static final long serialVersionUID = 1L;
 
     // A String, not a Path: Path is not Serializable.
-    private final String file;
+    private final @Nullable String file;
 
     /**
      * Creates an exception.
@@ -22,7 +24,7 @@ public class ApiKeyStoreException extends BisonException {
      * @param file    the store's file, or {@code null} for a store without one
      * @param cause   the underlying cause, or {@code null}; its message must not contain secrets either
      */
-    public ApiKeyStoreException(String message, Path file, Throwable cause) {
+    public ApiKeyStoreException(String message, @Nullable Path file, @Nullable Throwable cause) {
         super(message, cause);
         this.file = file == null ? null : file.toString();
     }

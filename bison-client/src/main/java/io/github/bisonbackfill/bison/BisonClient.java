@@ -2,10 +2,12 @@ package io.github.bisonbackfill.bison;
 
 import io.github.bisonbackfill.bison.internal.ApiKey;
 import io.github.bisonbackfill.bison.internal.BisonEngine;
+import io.github.bisonbackfill.bison.internal.Check;
 import io.github.bisonbackfill.bison.internal.ClientConfig;
 import io.github.bisonbackfill.bison.internal.LibraryVersion;
 import io.github.bisonbackfill.bison.internal.Timing;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,7 +16,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -125,15 +126,31 @@ public final class BisonClient implements AutoCloseable {
 
     private final ClientConfig config;
     private final BisonEngine engine;
+    /** Every setting this client was built with, for {@link #toBuilder()} (holds the keys: never shown). */
+    private final Builder settings;
 
-    private BisonClient(ClientConfig config) {
+    private BisonClient(ClientConfig config, Builder settings) {
         this.config = config;
+        this.settings = settings;
         this.engine = new BisonEngine(config);
     }
 
     /** Returns a new builder; {@link Builder#baseUrl(String)} and at least one key are required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns a new builder pre-filled with every setting of this client, keys included (the builder's
+     * {@code toString()} never shows them), so that a variant is one call away:
+     * {@code client.toBuilder().requestsPerSecond(5).build()}. The new client shares this one's
+     * {@link SessionLock}, {@link ApiKeyStore} and customizer objects, not its HTTP client or counters.
+     * Changing the builder does not change this client.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder(settings);
     }
 
     /**
@@ -309,11 +326,11 @@ public final class BisonClient implements AutoCloseable {
      * {@link #build()} checks the combination and fails fast.
      */
     public static final class Builder {
-        private String baseUrl;
-        private String instanceName;
+        private @Nullable String baseUrl;
+        private @Nullable String instanceName;
         private boolean allowInsecureHttp;
         private final Map<Long, String> workspaceKeys = new TreeMap<>();
-        private String superAdminKey;
+        private @Nullable String superAdminKey;
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
@@ -330,7 +347,7 @@ public final class BisonClient implements AutoCloseable {
         private Duration contextRecoveryBudget = DEFAULT_CONTEXT_RECOVERY_BUDGET;
         private Duration contextRecoveryBaseDelay = DEFAULT_CONTEXT_RECOVERY_BASE_DELAY;
         private Duration contextRecoveryMaxDelay = DEFAULT_CONTEXT_RECOVERY_MAX_DELAY;
-        private ApiKeyStore keyStore;
+        private @Nullable ApiKeyStore keyStore;
         private boolean replaceRejectedStoredKeys;
         private SessionLock sessionLock = SessionLock.inJvm();
         private Consumer<HttpClientBuilder> httpClientCustomizer = b -> { };
@@ -338,6 +355,36 @@ public final class BisonClient implements AutoCloseable {
         private Timing timing = Timing.SYSTEM;
 
         private Builder() {
+        }
+
+        /** A copy of {@code other}: every field (a test compares them all). */
+        private Builder(Builder other) {
+            this.baseUrl = other.baseUrl;
+            this.instanceName = other.instanceName;
+            this.allowInsecureHttp = other.allowInsecureHttp;
+            this.workspaceKeys.putAll(other.workspaceKeys);
+            this.superAdminKey = other.superAdminKey;
+            this.attemptTimeout = other.attemptTimeout;
+            this.callTimeout = other.callTimeout;
+            this.maxAttempts = other.maxAttempts;
+            this.retryBaseDelay = other.retryBaseDelay;
+            this.retryMaxDelay = other.retryMaxDelay;
+            this.requestsPerSecond = other.requestsPerSecond;
+            this.maxConcurrentRequests = other.maxConcurrentRequests;
+            this.switchSettleDelay = other.switchSettleDelay;
+            this.verificationAttempts = other.verificationAttempts;
+            this.verificationInterval = other.verificationInterval;
+            this.pageParallelism = other.pageParallelism;
+            this.fenceGroupSize = other.fenceGroupSize;
+            this.maxContextRecoveries = other.maxContextRecoveries;
+            this.contextRecoveryBudget = other.contextRecoveryBudget;
+            this.contextRecoveryBaseDelay = other.contextRecoveryBaseDelay;
+            this.contextRecoveryMaxDelay = other.contextRecoveryMaxDelay;
+            this.keyStore = other.keyStore;
+            this.replaceRejectedStoredKeys = other.replaceRejectedStoredKeys;
+            this.sessionLock = other.sessionLock;
+            this.timing = other.timing;
+            this.httpClientCustomizer = other.httpClientCustomizer;
         }
 
         /**
@@ -350,7 +397,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.baseUrl = Check.notNull("baseUrl", baseUrl);
             return this;
         }
 
@@ -361,11 +408,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder instanceName(String instanceName) {
-            Objects.requireNonNull(instanceName, "instanceName");
-            if (instanceName.isBlank()) {
-                throw new IllegalArgumentException("instanceName is blank");
-            }
-            this.instanceName = instanceName.trim();
+            this.instanceName = Check.notBlank("instanceName", instanceName).trim();
             return this;
         }
 
@@ -391,9 +434,7 @@ public final class BisonClient implements AutoCloseable {
          * @throws IllegalArgumentException if the id is not positive or the key blank or malformed
          */
         public Builder workspaceKey(long workspaceId, String key) {
-            if (workspaceId <= 0) {
-                throw new IllegalArgumentException("workspace id must be positive, got " + workspaceId);
-            }
+            Check.atLeast("workspace id", workspaceId, 1);
             workspaceKeys.put(workspaceId, checkKey(key, "workspaceKey for workspace " + workspaceId));
             return this;
         }
@@ -405,8 +446,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder workspaceKeys(Map<Long, String> keys) {
-            Objects.requireNonNull(keys, "keys");
-            keys.forEach((id, key) -> workspaceKey(Objects.requireNonNull(id, "workspace id"), key));
+            Check.notNull("workspaceKeys", keys).forEach((id, key) -> workspaceKey(Check.notNull("workspace id", id), key));
             return this;
         }
 
@@ -431,7 +471,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder attemptTimeout(Duration timeout) {
-            this.attemptTimeout = positive(timeout, "attemptTimeout");
+            this.attemptTimeout = Check.positive("attemptTimeout", timeout);
             return this;
         }
 
@@ -443,7 +483,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder callTimeout(Duration timeout) {
-            this.callTimeout = positive(timeout, "callTimeout");
+            this.callTimeout = Check.positive("callTimeout", timeout);
             return this;
         }
 
@@ -455,7 +495,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder maxAttempts(int attempts) {
-            this.maxAttempts = atLeast(attempts, 1, "maxAttempts");
+            this.maxAttempts = Check.atLeast("maxAttempts", attempts, 1);
             return this;
         }
 
@@ -467,7 +507,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder retryBaseDelay(Duration delay) {
-            this.retryBaseDelay = nonNegative(delay, "retryBaseDelay");
+            this.retryBaseDelay = Check.notNegative("retryBaseDelay", delay);
             return this;
         }
 
@@ -479,7 +519,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder retryMaxDelay(Duration delay) {
-            this.retryMaxDelay = nonNegative(delay, "retryMaxDelay");
+            this.retryMaxDelay = Check.notNegative("retryMaxDelay", delay);
             return this;
         }
 
@@ -491,10 +531,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder requestsPerSecond(double perSecond) {
-            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-                throw new IllegalArgumentException("requestsPerSecond must be positive and finite, got " + perSecond);
-            }
-            this.requestsPerSecond = perSecond;
+            this.requestsPerSecond = Check.positiveFinite("requestsPerSecond", perSecond);
             return this;
         }
 
@@ -505,7 +542,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder maxConcurrentRequests(int max) {
-            this.maxConcurrentRequests = atLeast(max, 1, "maxConcurrentRequests");
+            this.maxConcurrentRequests = Check.atLeast("maxConcurrentRequests", max, 1);
             return this;
         }
 
@@ -517,7 +554,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder switchSettleDelay(Duration delay) {
-            this.switchSettleDelay = nonNegative(delay, "switchSettleDelay");
+            this.switchSettleDelay = Check.notNegative("switchSettleDelay", delay);
             return this;
         }
 
@@ -529,7 +566,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder verificationAttempts(int attempts) {
-            this.verificationAttempts = atLeast(attempts, 1, "verificationAttempts");
+            this.verificationAttempts = Check.atLeast("verificationAttempts", attempts, 1);
             return this;
         }
 
@@ -544,7 +581,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder verificationInterval(Duration interval) {
-            this.verificationInterval = nonNegative(interval, "verificationInterval");
+            this.verificationInterval = Check.notNegative("verificationInterval", interval);
             return this;
         }
 
@@ -556,7 +593,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder pageParallelism(int pages) {
-            this.pageParallelism = atLeast(pages, 1, "pageParallelism");
+            this.pageParallelism = Check.atLeast("pageParallelism", pages, 1);
             return this;
         }
 
@@ -568,7 +605,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder fenceGroupSize(int pages) {
-            this.fenceGroupSize = atLeast(pages, 1, "fenceGroupSize");
+            this.fenceGroupSize = Check.atLeast("fenceGroupSize", pages, 1);
             return this;
         }
 
@@ -584,7 +621,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder maxContextRecoveries(int recoveries) {
-            this.maxContextRecoveries = atLeast(recoveries, 0, "maxContextRecoveries");
+            this.maxContextRecoveries = (int) Check.notNegative("maxContextRecoveries", recoveries);
             return this;
         }
 
@@ -603,7 +640,7 @@ public final class BisonClient implements AutoCloseable {
          * @param store the store, e.g. {@link ApiKeyStore#file(java.nio.file.Path)}; {@code null} turns it off
          * @return this builder
          */
-        public Builder keyStore(ApiKeyStore store) {
+        public Builder keyStore(@Nullable ApiKeyStore store) {
             this.keyStore = store;
             return this;
         }
@@ -631,7 +668,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder contextRecoveryBudget(Duration budget) {
-            this.contextRecoveryBudget = positive(budget, "contextRecoveryBudget");
+            this.contextRecoveryBudget = Check.positive("contextRecoveryBudget", budget);
             return this;
         }
 
@@ -644,7 +681,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder contextRecoveryBaseDelay(Duration delay) {
-            this.contextRecoveryBaseDelay = nonNegative(delay, "contextRecoveryBaseDelay");
+            this.contextRecoveryBaseDelay = Check.notNegative("contextRecoveryBaseDelay", delay);
             return this;
         }
 
@@ -656,7 +693,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder contextRecoveryMaxDelay(Duration delay) {
-            this.contextRecoveryMaxDelay = nonNegative(delay, "contextRecoveryMaxDelay");
+            this.contextRecoveryMaxDelay = Check.notNegative("contextRecoveryMaxDelay", delay);
             return this;
         }
 
@@ -669,7 +706,7 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder sessionLock(SessionLock lock) {
-            this.sessionLock = Objects.requireNonNull(lock, "sessionLock");
+            this.sessionLock = Check.notNull("sessionLock", lock);
             return this;
         }
 
@@ -687,13 +724,13 @@ public final class BisonClient implements AutoCloseable {
          * @return this builder
          */
         public Builder httpClientCustomizer(Consumer<HttpClientBuilder> customizer) {
-            this.httpClientCustomizer = Objects.requireNonNull(customizer, "customizer");
+            this.httpClientCustomizer = Check.notNull("httpClientCustomizer", customizer);
             return this;
         }
 
         /** Test hook, package-private on purpose: where the client reads time and waits. */
         Builder timing(Timing timing) {
-            this.timing = Objects.requireNonNull(timing, "timing");
+            this.timing = Check.notNull("timing", timing);
             return this;
         }
 
@@ -727,7 +764,7 @@ public final class BisonClient implements AutoCloseable {
                     switchSettleDelay, verificationAttempts, verificationInterval, pageParallelism, fenceGroupSize,
                     maxContextRecoveries, contextRecoveryBudget, contextRecoveryBaseDelay, contextRecoveryMaxDelay,
                     keyStore, replaceRejectedStoredKeys, sessionLock, timing, httpClientCustomizer);
-            return new BisonClient(config);
+            return new BisonClient(config, new Builder(this));
         }
 
         @Override
@@ -786,8 +823,7 @@ public final class BisonClient implements AutoCloseable {
         }
 
         private static String checkKey(String key, String what) {
-            Objects.requireNonNull(key, what);
-            String trimmed = key.trim();
+            String trimmed = Check.notNull(what, key).trim();
             if (trimmed.isEmpty()) {
                 throw new IllegalArgumentException(what + " is blank");
             }
@@ -800,29 +836,6 @@ public final class BisonClient implements AutoCloseable {
                 }
             }
             return trimmed;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive, got " + d);
-            }
-            return d;
-        }
-
-        private static Duration nonNegative(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(what + " must not be negative, got " + d);
-            }
-            return d;
-        }
-
-        private static int atLeast(int value, int min, String what) {
-            if (value < min) {
-                throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
-            }
-            return value;
         }
     }
 }

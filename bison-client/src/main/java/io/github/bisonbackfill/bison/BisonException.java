@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception thrown by {@link BisonClient}. Unchecked. Messages say what happened, to
  * which endpoint or workspace, and what to do; they never contain an API key.
@@ -28,7 +30,7 @@ public class BisonException extends RuntimeException {
      * @param message what happened (must not contain secrets)
      * @param cause   the underlying cause, or {@code null}
      */
-    public BisonException(String message, Throwable cause) {
+    public BisonException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * No response could be obtained: a connection error, a dropped connection, an attempt or call
  * timeout, or a client-side limit (rate limit, concurrency) that could not grant a permit in time.
@@ -17,7 +19,7 @@ public class BisonIoException extends BisonException {
      * @param attempts attempts made (0 when none could be started)
      * @param cause    the underlying cause, or {@code null}
      */
-    public BisonIoException(String message, int attempts, Throwable cause) {
+    public BisonIoException(String message, int attempts, @Nullable Throwable cause) {
         super(message, cause);
         this.attempts = attempts;
     }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Optional;
 
 /**
@@ -18,7 +20,7 @@ public final class BisonJsonShapeException extends BisonException {
 
     private final String field;
     private final String problem;
-    private final String value;
+    private final @Nullable String value;
 
     /**
      * Creates an exception whose message is {@code "<field>" <problem>: "<value, abbreviated>"}.
@@ -28,7 +30,7 @@ public final class BisonJsonShapeException extends BisonException {
      * @param problem what is wrong, phrased to follow the field name, e.g. {@code is not a date-time}
      * @param value   the offending text as received (trimmed), or {@code null} when there is none
      */
-    public BisonJsonShapeException(String field, String problem, String value) {
+    public BisonJsonShapeException(String field, String problem, @Nullable String value) {
         this(describe(field, problem, value), field, problem, value);
     }
 
@@ -40,7 +42,7 @@ public final class BisonJsonShapeException extends BisonException {
      * @param problem what is wrong, phrased to follow the field name, e.g. {@code is missing}
      * @param value   the offending text as received (trimmed), or {@code null}
      */
-    public BisonJsonShapeException(String message, String field, String problem, String value) {
+    public BisonJsonShapeException(String message, String field, String problem, @Nullable String value) {
         super(message);
         this.field = field == null ? "" : field;
         this.problem = problem;

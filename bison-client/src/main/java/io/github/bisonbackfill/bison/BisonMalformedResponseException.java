@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -13,8 +15,8 @@ public class BisonMalformedResponseException extends BisonException {
     private static final long serialVersionUID = 1L;
 
     private final String endpoint;
-    private final Integer page;
-    private final Long workspaceId;
+    private final @Nullable Integer page;
+    private final @Nullable Long workspaceId;
     private final String excerpt;
 
     /**
@@ -27,8 +29,8 @@ public class BisonMalformedResponseException extends BisonException {
      * @param excerpt     a short, redacted excerpt of the body
      * @param cause       the parser's exception, or {@code null}
      */
-    public BisonMalformedResponseException(String message, String endpoint, Integer page, Long workspaceId,
-                                           String excerpt, Throwable cause) {
+    public BisonMalformedResponseException(String message, String endpoint, @Nullable Integer page,
+                                           @Nullable Long workspaceId, String excerpt, @Nullable Throwable cause) {
         super(message, cause);
         this.endpoint = endpoint;
         this.page = page;

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,7 +12,7 @@ import java.util.Optional;
 public class BisonRateLimitedException extends BisonServiceException {
     private static final long serialVersionUID = 1L;
 
-    private final Duration retryAfter;
+    private final @Nullable Duration retryAfter;
 
     /**
      * Creates an exception.
@@ -21,7 +23,7 @@ public class BisonRateLimitedException extends BisonServiceException {
      * @param attempts   attempts made
      * @param retryAfter the server's last {@code Retry-After}, or {@code null} if it sent none
      */
-    public BisonRateLimitedException(String message, String endpoint, String body, int attempts, Duration retryAfter) {
+    public BisonRateLimitedException(String message, String endpoint, String body, int attempts, @Nullable Duration retryAfter) {
         super(message, endpoint, 429, body, attempts);
         this.retryAfter = retryAfter;
     }

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.bison;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bisonbackfill.bison.internal.BisonJson;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Objects;
 
@@ -48,7 +49,7 @@ public final class BisonReplies {
      *                                  to the reply; the lead's fields are {@code lead.<field>}), or
      *                                  {@code leadOrNull} is neither absent nor an object
      */
-    public static Reply readReply(JsonNode reply, JsonNode leadOrNull) {
+    public static Reply readReply(JsonNode reply, @Nullable JsonNode leadOrNull) {
         Objects.requireNonNull(reply, "reply");
         return BisonJson.reply(reply, leadOrNull);
     }
@@ -65,7 +66,7 @@ public final class BisonReplies {
      * @throws BisonJsonShapeException if the value is not a whole number ({@link BisonJsonShapeException#field()}
      *                                 is {@code field})
      */
-    public static Long readLong(JsonNode object, String field) {
+    public static @Nullable Long readLong(JsonNode object, String field) {
         Objects.requireNonNull(object, "object");
         return BisonJson.longOrNull(object, field);
     }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -17,8 +19,9 @@ import java.util.List;
  *                        not the interest status, or {@code null}
  * @param customVariables custom variables in Email Bison's order; never {@code null}
  */
-public record Lead(Long id, String uuid, String email, String firstName, String lastName,
-                   String company, String title, String status, List<CustomVariable> customVariables) {
+public record Lead(@Nullable Long id, @Nullable String uuid, @Nullable String email, @Nullable String firstName,
+                   @Nullable String lastName, @Nullable String company, @Nullable String title,
+                   @Nullable String status, List<CustomVariable> customVariables) {
     public Lead {
         customVariables = customVariables == null ? List.of() : List.copyOf(customVariables);
     }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 
 /**
@@ -20,13 +22,15 @@ import java.time.Instant;
  * @param campaignId            the campaign id, or {@code null}
  * @param senderEmailId         the sender email id, or {@code null}
  * @param fromName              the display name of the sender, or {@code null}
- * @param fromEmailAddress      the sender address exactly as sent (may carry stray case and spaces)
+ * @param fromEmailAddress      the sender address exactly as sent (may carry stray case and spaces), or
+ *                              {@code null}
  * @param primaryToEmailAddress the primary recipient, or {@code null}
  * @param createdAt             creation time, or {@code null}
  * @param updatedAt             last update time, or {@code null}
  */
-public record Reply(long id, String uuid, Long leadId, Lead lead, String folder, boolean interested,
-                    boolean automatedReply, String type, String subject, Instant dateReceived,
-                    Long campaignId, Long senderEmailId, String fromName, String fromEmailAddress,
-                    String primaryToEmailAddress, Instant createdAt, Instant updatedAt) {
+public record Reply(long id, @Nullable String uuid, @Nullable Long leadId, @Nullable Lead lead, @Nullable String folder,
+                    boolean interested, boolean automatedReply, @Nullable String type, @Nullable String subject,
+                    @Nullable Instant dateReceived, @Nullable Long campaignId, @Nullable Long senderEmailId,
+                    @Nullable String fromName, @Nullable String fromEmailAddress,
+                    @Nullable String primaryToEmailAddress, @Nullable Instant createdAt, @Nullable Instant updatedAt) {
 }

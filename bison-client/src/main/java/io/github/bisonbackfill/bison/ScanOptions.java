@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison;
 
-import java.util.Objects;
+import io.github.bisonbackfill.bison.internal.Check;
+
 import java.util.OptionalLong;
 
 /**
@@ -111,7 +112,7 @@ public final class ScanOptions {
          * @throws NullPointerException if {@code listener} is {@code null}
          */
         public Builder listener(PageListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Check.notNull("listener", listener);
             return this;
         }
 
@@ -140,14 +141,8 @@ public final class ScanOptions {
          * @throws IllegalArgumentException if either value is negative
          */
         public Builder catchUp(long highWaterReplyId, long margin) {
-            if (highWaterReplyId < 0) {
-                throw new IllegalArgumentException("highWaterReplyId must not be negative: " + highWaterReplyId);
-            }
-            if (margin < 0) {
-                throw new IllegalArgumentException("catch-up margin must not be negative: " + margin);
-            }
-            this.highWaterReplyId = highWaterReplyId;
-            this.catchUpMargin = margin;
+            this.highWaterReplyId = Check.notNegative("highWaterReplyId", highWaterReplyId);
+            this.catchUpMargin = Check.notNegative("catch-up margin", margin);
             return this;
         }
 

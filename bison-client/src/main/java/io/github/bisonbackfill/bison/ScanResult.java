@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -43,7 +45,7 @@ import java.util.Objects;
 public record ScanResult(String instance, long workspaceId, String workspaceName, KeyMode keyMode,
                          List<Reply> replies, int pagesRead, int repliesSeen, long totalAtStart,
                          long totalAtEnd, int violationsDetected, int violationsRecovered,
-                         boolean fullScan, Duration duration, long highestReplyId, String fallbackReason,
+                         boolean fullScan, Duration duration, long highestReplyId, @Nullable String fallbackReason,
                          boolean totalFell) {
     /**
      * Validates and copies.

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The client could not prove that data belongs to the workspace asked for, so it returned none: a
  * switch that was never confirmed, the current workspace changing under a read and staying wrong
@@ -11,7 +13,7 @@ public class WorkspaceContextException extends BisonException {
     private static final long serialVersionUID = 1L;
 
     private final long workspaceId;
-    private final String workspaceName;
+    private final @Nullable String workspaceName;
     private final String observed;
     private final String likelyCause;
     private final boolean retryable;
@@ -24,7 +26,7 @@ public class WorkspaceContextException extends BisonException {
      * @param observed      what the client saw instead (e.g. "current workspace is 12 (Acme)")
      * @param likelyCause   the likely cause and what to do
      */
-    public WorkspaceContextException(long workspaceId, String workspaceName, String observed, String likelyCause) {
+    public WorkspaceContextException(long workspaceId, @Nullable String workspaceName, String observed, String likelyCause) {
         this(workspaceId, workspaceName, observed, likelyCause, false);
     }
 
@@ -39,7 +41,7 @@ public class WorkspaceContextException extends BisonException {
      *                      super-admin key, e.g. while another actor switched the user), as opposed to
      *                      a per-workspace key that belongs to another workspace
      */
-    public WorkspaceContextException(long workspaceId, String workspaceName, String observed, String likelyCause,
+    public WorkspaceContextException(long workspaceId, @Nullable String workspaceName, String observed, String likelyCause,
                                      boolean retryable) {
         super("workspace " + workspaceId + (workspaceName == null ? "" : " (" + workspaceName + ")")
                 + ": " + observed + "; " + likelyCause);
@@ -65,7 +67,7 @@ public class WorkspaceContextException extends BisonException {
     }
 
     /** Returns the workspace's name if it was known, else {@code null}. */
-    public String workspaceName() {
+    public @Nullable String workspaceName() {
         return workspaceName;
     }
 

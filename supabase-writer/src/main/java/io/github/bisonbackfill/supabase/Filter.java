@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.supabase;
 
 import io.github.bisonbackfill.supabase.internal.QueryEncoding;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -130,7 +131,7 @@ public final class Filter {
      * @param value  {@code null}, {@code true} or {@code false}
      * @return the filter
      */
-    public static Filter is(String column, Boolean value) {
+    public static Filter is(String column, @Nullable Boolean value) {
         String v = value == null ? "null" : value.toString();
         return new Filter(column, "is", v, column + " is " + v);
     }

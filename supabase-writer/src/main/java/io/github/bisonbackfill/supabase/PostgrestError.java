@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An error as PostgREST reports it: {@code {"code", "message", "details", "hint"}} plus the HTTP
  * status. Any field the server left out is {@code null}.
@@ -10,5 +12,6 @@ package io.github.bisonbackfill.supabase;
  * @param details details, often naming the failing row or key
  * @param hint    PostgREST's hint
  */
-public record PostgrestError(int status, String code, String message, String details, String hint) {
+public record PostgrestError(int status, @Nullable String code, @Nullable String message, @Nullable String details,
+                             @Nullable String hint) {
 }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 /**
@@ -8,5 +10,5 @@ import java.util.Map;
  * @param row   the row as it was sent (column to value)
  * @param error what PostgREST answered for this row alone
  */
-public record RejectedRow(Map<String, Object> row, PostgrestError error) {
+public record RejectedRow(Map<String, @Nullable Object> row, PostgrestError error) {
 }

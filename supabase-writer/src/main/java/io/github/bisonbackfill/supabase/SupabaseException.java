@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception thrown by supabase-writer. Unchecked. Messages never contain the API key.
  *
@@ -15,7 +17,7 @@ public class SupabaseException extends RuntimeException {
      * @param message what happened, to what, and what to do
      * @param cause   the underlying cause, or {@code null}
      */
-    public SupabaseException(String message, Throwable cause) {
+    public SupabaseException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

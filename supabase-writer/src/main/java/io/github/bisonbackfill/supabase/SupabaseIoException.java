@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * No usable response: connection failure, timeout, or a body that could not be parsed, after the
  * retries the writer was allowed. A batch that failed this way may or may not have been written;
@@ -14,7 +16,7 @@ public class SupabaseIoException extends SupabaseException {
      * @param message what happened, to what, and what to do
      * @param cause   the underlying cause, or {@code null}
      */
-    public SupabaseIoException(String message, Throwable cause) {
+    public SupabaseIoException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

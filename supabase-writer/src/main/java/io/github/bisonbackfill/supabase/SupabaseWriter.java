@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.bisonbackfill.supabase.internal.Check;
 import io.github.bisonbackfill.supabase.internal.ContentRange;
 import io.github.bisonbackfill.supabase.internal.Errors;
 import io.github.bisonbackfill.supabase.internal.QueryEncoding;
@@ -13,6 +14,7 @@ import io.github.bisonbackfill.supabase.internal.RestResponse;
 import io.github.bisonbackfill.supabase.internal.RowPreparer;
 import io.github.bisonbackfill.supabase.internal.WriteCall;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,10 +76,24 @@ public final class SupabaseWriter implements AutoCloseable {
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(5);
     /** Default attempts per request (1 + retries): 6. */
     public static final int DEFAULT_MAX_ATTEMPTS = 6;
-    /** Default first backoff delay: 500 ms (doubling, jittered, capped by {@link #DEFAULT_MAX_RETRY_DELAY}). */
-    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(500);
+    /** Default first backoff delay: 500 ms (doubling, jittered, capped by {@link #DEFAULT_RETRY_MAX_DELAY}). */
+    public static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofMillis(500);
     /** Default backoff cap: 30 s. A server's {@code Retry-After} is honoured even when longer. */
-    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(30);
+    /**
+     * Former name of {@link #DEFAULT_RETRY_BASE_DELAY}.
+     *
+     * @deprecated use {@link #DEFAULT_RETRY_BASE_DELAY} (one name for the option in both clients)
+     */
+    @Deprecated(forRemoval = true)
+    public static final Duration DEFAULT_RETRY_DELAY = DEFAULT_RETRY_BASE_DELAY;
+    /**
+     * Former name of {@link #DEFAULT_RETRY_MAX_DELAY}.
+     *
+     * @deprecated use {@link #DEFAULT_RETRY_MAX_DELAY} (one name for the option in both clients)
+     */
+    @Deprecated(forRemoval = true)
+    public static final Duration DEFAULT_MAX_RETRY_DELAY = DEFAULT_RETRY_MAX_DELAY;
     /** Default rows per page for {@link #select}: 1000 (Supabase's default {@code max-rows}). */
     public static final int DEFAULT_PAGE_SIZE = 1000;
     /**
@@ -87,11 +103,11 @@ public final class SupabaseWriter implements AutoCloseable {
     public static final String USER_AGENT = RestClient.USER_AGENT;
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() { };
+    private static final TypeReference<List<Map<String, @Nullable Object>>> ROWS = new TypeReference<>() { };
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final String restUrl;
-    private final String schema;
+    private final @Nullable String schema;
     private final int batchSize;
     private final long maxBatchBytes;
     private final int concurrentBatches;
@@ -99,9 +115,12 @@ public final class SupabaseWriter implements AutoCloseable {
     private final ObjectMapper mapper;
     private final RestClient rest;
     private final RowPreparer preparer;
-    private final ExecutorService pool;
+    private final @Nullable ExecutorService pool;
+    /** Every setting this writer was built with, for {@link #toBuilder()} (holds the key: never shown). */
+    private final Builder settings;
 
     private SupabaseWriter(Builder b, String restUrl) {
+        this.settings = new Builder(b);
         this.restUrl = restUrl;
         this.schema = b.schema;
         this.batchSize = b.batchSize;
@@ -110,7 +129,7 @@ public final class SupabaseWriter implements AutoCloseable {
         this.pageSize = b.pageSize;
         this.mapper = b.objectMapper != null ? b.objectMapper : defaultMapper();
         this.rest = new RestClient(restUrl, b.apiKey, b.schema, b.connectTimeout, b.attemptTimeout, b.callTimeout,
-                b.maxAttempts, b.retryDelay, b.maxRetryDelay, concurrentBatches + 2, mapper, Clock.systemUTC(),
+                b.maxAttempts, b.retryBaseDelay, b.retryMaxDelay, concurrentBatches + 2, mapper, Clock.systemUTC(),
                 b.httpClientCustomizer);
         this.preparer = new RowPreparer(mapper);
         int poolId = POOL_IDS.incrementAndGet();
@@ -131,6 +150,17 @@ public final class SupabaseWriter implements AutoCloseable {
     /** A new builder. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A new builder pre-filled with every setting of this writer, the key included (it is never shown
+     * by the builder's {@code toString()}), so that a variant is one call away:
+     * {@code writer.toBuilder().batchSize(100).build()}. Changing the builder does not change this writer.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder(settings);
     }
 
     /**
@@ -262,7 +292,7 @@ public final class SupabaseWriter implements AutoCloseable {
      * @throws SupabaseServiceException  on other errors (e.g. an unknown column: {@code 42703})
      * @throws SupabaseIoException       when no answer or a malformed one was obtained
      */
-    public List<Map<String, Object>> select(String table, String columns, Filter... filters) {
+    public List<Map<String, @Nullable Object>> select(String table, String columns, Filter... filters) {
         requireTable(table);
         List<String> names = plainColumns(columns);
         String action = "select from " + table;
@@ -271,7 +301,7 @@ public final class SupabaseWriter implements AutoCloseable {
         StringBuilder base = new StringBuilder("/").append(QueryEncoding.encode(table))
                 .append("?select=").append(select).append("&order=").append(select);
         appendFilters(base, filters);
-        List<Map<String, Object>> all = new ArrayList<>();
+        List<Map<String, @Nullable Object>> all = new ArrayList<>();
         long total = -1;
         while (true) {
             String path = base + "&limit=" + pageSize + "&offset=" + all.size();
@@ -283,7 +313,7 @@ public final class SupabaseWriter implements AutoCloseable {
             if (total < 0) {
                 total = ContentRange.total(response.header("Content-Range"));
             }
-            List<Map<String, Object>> page;
+            List<Map<String, @Nullable Object>> page;
             try {
                 page = mapper.readValue(response.body(), ROWS);
             } catch (IOException e) {
@@ -382,10 +412,10 @@ public final class SupabaseWriter implements AutoCloseable {
      * Required: {@link #projectUrl} or {@link #restUrl}, and {@link #apiKey}.
      */
     public static final class Builder {
-        private String projectUrl;
-        private String restUrl;
-        private String apiKey;
-        private String schema;
+        private @Nullable String projectUrl;
+        private @Nullable String restUrl;
+        private @Nullable String apiKey;
+        private @Nullable String schema;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private int concurrentBatches = DEFAULT_CONCURRENT_BATCHES;
@@ -393,14 +423,35 @@ public final class SupabaseWriter implements AutoCloseable {
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private Duration retryDelay = DEFAULT_RETRY_DELAY;
-        private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
+        private Duration retryBaseDelay = DEFAULT_RETRY_BASE_DELAY;
+        private Duration retryMaxDelay = DEFAULT_RETRY_MAX_DELAY;
         private int pageSize = DEFAULT_PAGE_SIZE;
         private boolean allowInsecureHttp;
-        private ObjectMapper objectMapper;
+        private @Nullable ObjectMapper objectMapper;
         private Consumer<HttpClientBuilder> httpClientCustomizer = b -> { };
 
         private Builder() {
+        }
+
+        /** A copy of {@code other}: every field (a test compares them all). */
+        private Builder(Builder other) {
+            this.projectUrl = other.projectUrl;
+            this.restUrl = other.restUrl;
+            this.apiKey = other.apiKey;
+            this.schema = other.schema;
+            this.batchSize = other.batchSize;
+            this.maxBatchBytes = other.maxBatchBytes;
+            this.concurrentBatches = other.concurrentBatches;
+            this.connectTimeout = other.connectTimeout;
+            this.attemptTimeout = other.attemptTimeout;
+            this.callTimeout = other.callTimeout;
+            this.maxAttempts = other.maxAttempts;
+            this.retryBaseDelay = other.retryBaseDelay;
+            this.retryMaxDelay = other.retryMaxDelay;
+            this.pageSize = other.pageSize;
+            this.allowInsecureHttp = other.allowInsecureHttp;
+            this.objectMapper = other.objectMapper;
+            this.httpClientCustomizer = other.httpClientCustomizer;
         }
 
         /**
@@ -411,7 +462,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder projectUrl(String projectUrl) {
-            this.projectUrl = projectUrl;
+            this.projectUrl = Check.notBlank("projectUrl", projectUrl);
             this.restUrl = null;
             return this;
         }
@@ -424,7 +475,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder restUrl(String restUrl) {
-            this.restUrl = restUrl;
+            this.restUrl = Check.notBlank("restUrl", restUrl);
             this.projectUrl = null;
             return this;
         }
@@ -433,10 +484,18 @@ public final class SupabaseWriter implements AutoCloseable {
          * The key, sent as {@code apikey} and {@code Authorization: Bearer}. Use the service-role /
          * secret key: it bypasses row-level security. Required; never logged or shown.
          *
-         * @param apiKey the key
+         * @param apiKey the key: printable ASCII, no whitespace
          * @return this builder
+         * @throws IllegalArgumentException when it is blank or holds whitespace or non-ASCII characters
+         *                                  (the message never shows the key)
          */
         public Builder apiKey(String apiKey) {
+            if (Check.notNull("apiKey", apiKey).isBlank()) {
+                throw new IllegalArgumentException("apiKey must not be blank: the project's service_role / secret key");
+            }
+            if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters: copy the key again");
+            }
             this.apiKey = apiKey;
             return this;
         }
@@ -445,10 +504,13 @@ public final class SupabaseWriter implements AutoCloseable {
          * The schema ({@code Content-Profile}/{@code Accept-Profile}); default: the server's first
          * exposed schema ({@code public} on Supabase).
          *
-         * @param schema the schema name
+         * @param schema the schema name, not blank; {@code null} for the server's default
          * @return this builder
          */
-        public Builder schema(String schema) {
+        public Builder schema(@Nullable String schema) {
+            if (schema != null && schema.isBlank()) {
+                throw new IllegalArgumentException("schema must not be blank (null, or leave it unset, for the server's default)");
+            }
             this.schema = schema;
             return this;
         }
@@ -460,7 +522,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
+            this.batchSize = (int) Check.atLeast("batchSize", batchSize, 1);
             return this;
         }
 
@@ -471,7 +533,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder maxBatchBytes(long maxBatchBytes) {
-            this.maxBatchBytes = maxBatchBytes;
+            this.maxBatchBytes = Check.atLeast("maxBatchBytes", maxBatchBytes, 1);
             return this;
         }
 
@@ -482,7 +544,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder concurrentBatches(int concurrentBatches) {
-            this.concurrentBatches = concurrentBatches;
+            this.concurrentBatches = (int) Check.atLeast("concurrentBatches", concurrentBatches, 1);
             return this;
         }
 
@@ -493,7 +555,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
+            this.connectTimeout = Check.positive("connectTimeout", connectTimeout);
             return this;
         }
 
@@ -505,7 +567,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder attemptTimeout(Duration attemptTimeout) {
-            this.attemptTimeout = attemptTimeout;
+            this.attemptTimeout = Check.positive("attemptTimeout", attemptTimeout);
             return this;
         }
 
@@ -517,7 +579,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = callTimeout;
+            this.callTimeout = Check.positive("callTimeout", callTimeout);
             return this;
         }
 
@@ -528,32 +590,56 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder maxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = (int) Check.atLeast("maxAttempts", maxAttempts, 1);
             return this;
         }
 
         /**
-         * First backoff delay; it doubles per retry, jittered, up to {@link #maxRetryDelay}.
-         * Default {@link #DEFAULT_RETRY_DELAY}.
+         * First backoff delay; it doubles per retry, jittered, up to {@link #retryMaxDelay}.
+         * Default {@link #DEFAULT_RETRY_BASE_DELAY}. Same name as {@code BisonClient.Builder}'s.
          *
-         * @param retryDelay positive
+         * @param delay positive
          * @return this builder
          */
-        public Builder retryDelay(Duration retryDelay) {
-            this.retryDelay = retryDelay;
+        public Builder retryBaseDelay(Duration delay) {
+            this.retryBaseDelay = Check.positive("retryBaseDelay", delay);
             return this;
         }
 
         /**
          * Backoff cap. A server's {@code Retry-After} is honoured even when longer (within the call
-         * timeout). Default {@link #DEFAULT_MAX_RETRY_DELAY}.
+         * timeout). Default {@link #DEFAULT_RETRY_MAX_DELAY}. Same name as {@code BisonClient.Builder}'s.
          *
-         * @param maxRetryDelay positive, not below {@link #retryDelay}
+         * @param delay positive, not below {@link #retryBaseDelay} (checked by {@link #build()})
          * @return this builder
          */
-        public Builder maxRetryDelay(Duration maxRetryDelay) {
-            this.maxRetryDelay = maxRetryDelay;
+        public Builder retryMaxDelay(Duration delay) {
+            this.retryMaxDelay = Check.positive("retryMaxDelay", delay);
             return this;
+        }
+
+        /**
+         * Former name of {@link #retryBaseDelay(Duration)}.
+         *
+         * @param retryDelay positive
+         * @return this builder
+         * @deprecated use {@link #retryBaseDelay(Duration)}, the name both clients share
+         */
+        @Deprecated(forRemoval = true)
+        public Builder retryDelay(Duration retryDelay) {
+            return retryBaseDelay(retryDelay);
+        }
+
+        /**
+         * Former name of {@link #retryMaxDelay(Duration)}.
+         *
+         * @param maxRetryDelay positive
+         * @return this builder
+         * @deprecated use {@link #retryMaxDelay(Duration)}, the name both clients share
+         */
+        @Deprecated(forRemoval = true)
+        public Builder maxRetryDelay(Duration maxRetryDelay) {
+            return retryMaxDelay(maxRetryDelay);
         }
 
         /**
@@ -563,7 +649,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder pageSize(int pageSize) {
-            this.pageSize = pageSize;
+            this.pageSize = (int) Check.atLeast("pageSize", pageSize, 1);
             return this;
         }
 
@@ -588,7 +674,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
-            this.objectMapper = objectMapper;
+            this.objectMapper = Check.notNull("objectMapper", objectMapper);
             return this;
         }
 
@@ -606,7 +692,7 @@ public final class SupabaseWriter implements AutoCloseable {
          * @return this builder
          */
         public Builder httpClientCustomizer(Consumer<HttpClientBuilder> customizer) {
-            this.httpClientCustomizer = Objects.requireNonNull(customizer, "customizer");
+            this.httpClientCustomizer = Check.notNull("httpClientCustomizer", customizer);
             return this;
         }
 
@@ -614,41 +700,37 @@ public final class SupabaseWriter implements AutoCloseable {
          * Builds the writer.
          *
          * @return a new writer (close it when done)
-         * @throws IllegalStateException when a required setting is missing or a setting is out of range,
-         *                               or the URL is plain http to a non-loopback host without
-         *                               {@link #allowInsecureHttp}
+         * @throws IllegalStateException when a required setting is missing, {@link #retryMaxDelay} is below
+         *                               {@link #retryBaseDelay}, or the URL is invalid or plain http to a
+         *                               non-loopback host without {@link #allowInsecureHttp} (each setter
+         *                               has already checked its own value)
          */
         public SupabaseWriter build() {
             if (projectUrl == null && restUrl == null) {
                 throw new IllegalStateException("projectUrl (https://<ref>.supabase.co) or restUrl is required");
             }
-            if (apiKey == null || apiKey.isBlank()) {
+            if (apiKey == null) {
                 throw new IllegalStateException("apiKey is required: the project's service_role / secret key");
             }
-            if (!apiKey.equals(apiKey.strip()) || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-                throw new IllegalStateException("apiKey contains whitespace or non-ASCII characters: copy the key again");
-            }
-            if (schema != null && schema.isBlank()) {
-                throw new IllegalStateException("schema must not be blank (leave it unset for the default)");
-            }
-            requirePositive("batchSize", batchSize);
-            requirePositive("maxBatchBytes", maxBatchBytes);
-            requirePositive("concurrentBatches", concurrentBatches);
-            requirePositive("maxAttempts", maxAttempts);
-            requirePositive("pageSize", pageSize);
-            requirePositive("connectTimeout", connectTimeout);
-            requirePositive("attemptTimeout", attemptTimeout);
-            requirePositive("callTimeout", callTimeout);
-            requirePositive("retryDelay", retryDelay);
-            requirePositive("maxRetryDelay", maxRetryDelay);
-            if (maxRetryDelay.compareTo(retryDelay) < 0) {
-                throw new IllegalStateException("maxRetryDelay must not be below retryDelay");
+            if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+                throw new IllegalStateException("retryMaxDelay " + retryMaxDelay + " must not be below retryBaseDelay "
+                        + retryBaseDelay);
             }
             return new SupabaseWriter(this, validatedUrl());
         }
 
+        /** The settings, without the key (shown only as set or not) and without the URL's query or credentials. */
+        @Override
+        public String toString() {
+            String url = projectUrl != null ? "projectUrl=" + shown(projectUrl) : restUrl != null ? "restUrl=" + shown(restUrl)
+                    : "url=none";
+            return "SupabaseWriter.Builder[" + url + ", schema=" + (schema == null ? "default" : schema)
+                    + ", batchSize=" + batchSize + ", concurrentBatches=" + concurrentBatches
+                    + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + "]";
+        }
+
         private String validatedUrl() {
-            String raw = (projectUrl != null ? projectUrl : restUrl).strip();
+            String raw = Check.notNull("url", projectUrl != null ? projectUrl : restUrl).strip();
             while (raw.endsWith("/")) {
                 raw = raw.substring(0, raw.length() - 1);
             }
@@ -707,18 +789,6 @@ public final class SupabaseWriter implements AutoCloseable {
         private static boolean loopback(String host) {
             String h = host.toLowerCase(Locale.ROOT);
             return h.equals("localhost") || h.equals("[::1]") || h.equals("::1") || IPV4_LOOPBACK.matcher(h).matches();
-        }
-
-        private static void requirePositive(String name, long value) {
-            if (value < 1) {
-                throw new IllegalStateException(name + " must be at least 1, got " + value);
-            }
-        }
-
-        private static void requirePositive(String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalStateException(name + " must be a positive duration, got " + value);
-            }
         }
     }
 }

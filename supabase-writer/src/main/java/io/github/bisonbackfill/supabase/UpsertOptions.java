@@ -1,8 +1,9 @@
 package io.github.bisonbackfill.supabase;
 
+import io.github.bisonbackfill.supabase.internal.Check;
+
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * How {@link SupabaseWriter#upsert} writes: the conflict columns ({@code on_conflict}, required), the
@@ -80,7 +81,7 @@ public final class UpsertOptions {
          * @return this builder
          */
         public Builder onConflict(String... columns) {
-            Objects.requireNonNull(columns, "columns");
+            Check.notNull("onConflict", columns);
             for (String c : columns) {
                 if (c == null || c.isBlank()) {
                     throw new IllegalArgumentException("onConflict column names must not be blank");
@@ -97,7 +98,7 @@ public final class UpsertOptions {
          * @return this builder
          */
         public Builder resolution(Resolution resolution) {
-            this.resolution = Objects.requireNonNull(resolution, "resolution");
+            this.resolution = Check.notNull("resolution", resolution);
             return this;
         }
 
@@ -108,7 +109,7 @@ public final class UpsertOptions {
          * @return this builder
          */
         public Builder duplicateRule(DuplicateRule duplicateRule) {
-            this.duplicateRule = Objects.requireNonNull(duplicateRule, "duplicateRule");
+            this.duplicateRule = Check.notNull("duplicateRule", duplicateRule);
             return this;
         }
 
@@ -119,7 +120,7 @@ public final class UpsertOptions {
          * @return this builder
          */
         public Builder listener(BatchListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Check.notNull("listener", listener);
             return this;
         }
 

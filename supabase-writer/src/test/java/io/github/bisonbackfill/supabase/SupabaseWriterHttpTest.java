@@ -41,8 +41,8 @@ class SupabaseWriterHttpTest {
                 .restUrl(server.url("/").toString())
                 .apiKey(KEY)
                 .concurrentBatches(1)
-                .retryDelay(Duration.ofMillis(1))
-                .maxRetryDelay(Duration.ofMillis(5))
+                .retryBaseDelay(Duration.ofMillis(1))
+                .retryMaxDelay(Duration.ofMillis(5))
                 .attemptTimeout(Duration.ofSeconds(5));
     }
 
@@ -445,10 +445,11 @@ class SupabaseWriterHttpTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("projectUrl");
         assertThatThrownBy(() -> SupabaseWriter.builder().restUrl("http://127.0.0.1:1").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("apiKey");
-        assertThatThrownBy(() -> SupabaseWriter.builder().restUrl("http://127.0.0.1:1").apiKey(KEY + "\n").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("whitespace").hasMessageNotContaining(KEY);
-        assertThatThrownBy(() -> SupabaseWriter.builder().restUrl("http://127.0.0.1:1").apiKey(KEY).batchSize(0).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("batchSize");
+        // A value out of range is refused by its setter (IllegalArgumentException), not only by build().
+        assertThatThrownBy(() -> SupabaseWriter.builder().apiKey(KEY + "\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whitespace").hasMessageNotContaining(KEY);
+        assertThatThrownBy(() -> SupabaseWriter.builder().batchSize(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize must be at least 1, got 0");
         assertThatThrownBy(() -> UpsertOptions.builder().build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("onConflict");
     }

@@ -22,6 +22,7 @@ import io.github.bisonbackfill.supabase.UpsertOptions;
 import io.github.bisonbackfill.supabase.UpsertResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -130,7 +131,7 @@ public final class WebhookHandler {
      *                        {@code null} when it carried none
      * @return the outcome; never {@code null}
      */
-    public WebhookOutcome handle(String body, String presentedSecret) {
+    public WebhookOutcome handle(@Nullable String body, @Nullable String presentedSecret) {
         return handle(body == null ? null : body.getBytes(StandardCharsets.UTF_8), presentedSecret);
     }
 
@@ -143,7 +144,7 @@ public final class WebhookHandler {
      * @return the outcome; never {@code null}. Bad input and Supabase failures are outcomes, not
      *         exceptions
      */
-    public WebhookOutcome handle(byte[] body, String presentedSecret) {
+    public WebhookOutcome handle(byte @Nullable [] body, @Nullable String presentedSecret) {
         WebhookOutcome outcome = outcome(body, presentedSecret);
         try {
             outcomeListener.accept(outcome);
@@ -243,7 +244,7 @@ public final class WebhookHandler {
      * @param presented the secret the request carried, or {@code null}
      * @return {@code true} when it is the configured secret
      */
-    public boolean isAuthorized(String presented) {
+    public boolean isAuthorized(@Nullable String presented) {
         if (presented == null || presented.isEmpty()) {
             return false;
         }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core.webhook;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -16,8 +18,8 @@ import java.util.Objects;
  *                      workspace), else the delivery's {@code event.workspace_name}, or {@code null}
  * @param replyId       the reply id ({@code bison_reply_id}), or {@code null} when not known
  */
-public record WebhookOutcome(Status status, RejectCause cause, String reason, String eventType,
-                             String workspaceName, Long replyId) {
+public record WebhookOutcome(Status status, @Nullable RejectCause cause, String reason, @Nullable String eventType,
+                             @Nullable String workspaceName, @Nullable Long replyId) {
 
     /**
      * @throws NullPointerException     if {@code status} or {@code reason} is {@code null}

@@ -54,7 +54,7 @@ class WebhookHandlerIT {
         db = LocalSupabase.fromEnvironment();
         db.sql(ClientLeadsSchema.sql());
         db.reloadSchema(TABLE + "(" + String.join(",", ClientLeadRow.COLUMNS) + ")");
-        writer = db.writer().retryDelay(Duration.ofMillis(10)).build();
+        writer = db.writer().retryBaseDelay(Duration.ofMillis(10)).build();
     }
 
     @AfterAll

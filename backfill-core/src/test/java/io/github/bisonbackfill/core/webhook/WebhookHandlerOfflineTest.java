@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WebhookHandlerOfflineTest {
     final SupabaseWriter downWriter = SupabaseWriter.builder()
             .restUrl("http://127.0.0.1:" + closedPort()).apiKey("service-role-key-that-must-not-leak")
-            .maxAttempts(2).retryDelay(Duration.ofMillis(1)).connectTimeout(Duration.ofSeconds(2))
+            .maxAttempts(2).retryBaseDelay(Duration.ofMillis(1)).connectTimeout(Duration.ofSeconds(2))
             .build();
 
     @AfterEach

@@ -169,7 +169,7 @@ class WebhookServerIT {
             closed = s.getLocalPort();
         }
         try (SupabaseWriter down = SupabaseWriter.builder().restUrl("http://127.0.0.1:" + closed).apiKey("k-" + SECRET)
-                .maxAttempts(2).retryDelay(Duration.ofMillis(1)).build()) {
+                .maxAttempts(2).retryBaseDelay(Duration.ofMillis(1)).build()) {
             start(down, WebhookServer.DEFAULT_MAX_BODY_BYTES);
             HttpResponse<String> r = post(withToken(SECRET), delivery(), Map.of());
             assertThat(r.statusCode()).isEqualTo(503);

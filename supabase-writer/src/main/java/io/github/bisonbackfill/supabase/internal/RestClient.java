@@ -110,8 +110,8 @@ public final class RestClient implements Closeable {
     private final Duration attemptTimeout;
     private final Duration callTimeout;
     private final int maxAttempts;
-    private final Duration retryDelay;
-    private final Duration maxRetryDelay;
+    private final Duration retryBaseDelay;
+    private final Duration retryMaxDelay;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final CloseableHttpClient http;
@@ -127,16 +127,16 @@ public final class RestClient implements Closeable {
      * @param attemptTimeout bound on one attempt, from sending to the last byte of the answer
      * @param callTimeout    bound on one request with all its retries and waits
      * @param maxAttempts    attempts per request, at least 1
-     * @param retryDelay     first backoff delay
-     * @param maxRetryDelay  backoff cap (a server's {@code Retry-After} may ask for more)
+     * @param retryBaseDelay first backoff delay
+     * @param retryMaxDelay  backoff cap (a server's {@code Retry-After} may ask for more)
      * @param maxConnections connections kept to the server
      * @param mapper         JSON mapper
      * @param clock          clock for HTTP-date {@code Retry-After}
      * @param customizer     called with the HttpClient builder before it is built
      */
     public RestClient(String baseUrl, String apiKey, String schema, Duration connectTimeout,
-                      Duration attemptTimeout, Duration callTimeout, int maxAttempts, Duration retryDelay,
-                      Duration maxRetryDelay, int maxConnections, ObjectMapper mapper, Clock clock,
+                      Duration attemptTimeout, Duration callTimeout, int maxAttempts, Duration retryBaseDelay,
+                      Duration retryMaxDelay, int maxConnections, ObjectMapper mapper, Clock clock,
                       Consumer<HttpClientBuilder> customizer) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
@@ -144,8 +144,8 @@ public final class RestClient implements Closeable {
         this.attemptTimeout = attemptTimeout;
         this.callTimeout = callTimeout;
         this.maxAttempts = maxAttempts;
-        this.retryDelay = retryDelay;
-        this.maxRetryDelay = maxRetryDelay;
+        this.retryBaseDelay = retryBaseDelay;
+        this.retryMaxDelay = retryMaxDelay;
         this.mapper = mapper;
         this.clock = clock;
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
@@ -304,7 +304,7 @@ public final class RestClient implements Closeable {
                 return retryAfter;
             }
         }
-        return backoff(attemptsMade, retryDelay, maxRetryDelay);
+        return backoff(attemptsMade, retryBaseDelay, retryMaxDelay);
     }
 
     /** Exponential backoff, {@code base * 2^(n-1)} capped at {@code max}, jittered down by up to half. */

@@ -1,0 +1,8 @@
+/**
+ * Runnable examples: the README's quick start and the loopback helpers the programs share. Not a
+ * library: the examples module is never a dependency and makes no compatibility promise.
+ */
+@NullMarked
+package io.github.bisonbackfill.examples;
+
+import org.jspecify.annotations.NullMarked;
