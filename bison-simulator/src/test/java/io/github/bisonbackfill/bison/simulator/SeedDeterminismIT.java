@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * served, status, fault, simulator timestamp per request), the other counters and the ground truth
  * after the run (arrived replies included) must be the same.
  */
-class SeedDeterminismTest {
+class SeedDeterminismIT {
 
     private static final Instant ANCHOR = Instant.parse("2025-11-01T00:00:00Z");
     private static final int REQUESTS = 600;
