@@ -5,6 +5,7 @@ import io.github.bisonbackfill.core.internal.Check;
 import io.github.bisonbackfill.core.internal.ClientRounds;
 import io.github.bisonbackfill.core.internal.Lanes;
 import io.github.bisonbackfill.supabase.SupabaseWriter;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.time.Clock;
@@ -320,15 +321,15 @@ public final class BackfillOrchestrator {
     /** Mutable builder of {@link BackfillOrchestrator}; not thread-safe. */
     public static final class Builder {
         private final Map<String, Workspaces.Binding> instances = new LinkedHashMap<>();
-        private SupabaseWriter writer;
-        private LeadSink sink;
+        private @Nullable SupabaseWriter writer;
+        private @Nullable LeadSink sink;
         private String table = DEFAULT_TABLE;
         private boolean tableSet;
         private int clientsPerBatch = DEFAULT_CLIENTS_PER_BATCH;
         private int parallelScans = DEFAULT_PARALLEL_SCANS;
         private Duration delayBetweenClients = DEFAULT_DELAY_BETWEEN_CLIENTS;
         private Duration delayBetweenBatches = DEFAULT_DELAY_BETWEEN_BATCHES;
-        private CheckpointStore checkpoints;
+        private @Nullable CheckpointStore checkpoints;
         private final List<ProgressListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private boolean bisonStats = DEFAULT_BISON_STATS;

@@ -6,6 +6,7 @@ import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.core.internal.Check;
 import io.github.bisonbackfill.core.internal.Names;
 import io.github.bisonbackfill.core.internal.Text;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -132,7 +133,7 @@ public final class ClientLeadMapper {
      * @param vars custom variables in Email Bison's order
      * @return the trimmed value, or {@code null}
      */
-    static String phone(List<CustomVariable> vars) {
+    static @Nullable String phone(List<CustomVariable> vars) {
         for (CustomVariable v : vars) {
             if (v == null || v.name() == null) {
                 continue;
@@ -171,7 +172,7 @@ public final class ClientLeadMapper {
         return out;
     }
 
-    private static String stripNul(String s) {
+    private static @Nullable String stripNul(@Nullable String s) {
         return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
     }
 

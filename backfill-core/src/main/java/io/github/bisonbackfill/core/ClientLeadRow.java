@@ -92,8 +92,8 @@ public record ClientLeadRow(
      *
      * @return a new mutable map
      */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>(32);
+    public Map<String, @Nullable Object> toMap() {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>(32);
         m.put("lead_email", leadEmail);
         m.put("workspace_name", workspaceName);
         m.put("first_name", firstName);
@@ -101,9 +101,9 @@ public record ClientLeadRow(
         m.put("company", company);
         m.put("title", title);
         m.put("phone", phone);
-        List<Map<String, Object>> vars = new ArrayList<>(customVariables.size());
+        List<Map<String, @Nullable Object>> vars = new ArrayList<>(customVariables.size());
         for (CustomVariable v : customVariables) {
-            Map<String, Object> e = new LinkedHashMap<>(4);
+            Map<String, @Nullable Object> e = new LinkedHashMap<>(4);
             e.put("name", v.name());
             e.put("value", v.value());
             vars.add(e);

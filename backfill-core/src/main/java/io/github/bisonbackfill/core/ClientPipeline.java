@@ -3,6 +3,7 @@ package io.github.bisonbackfill.core;
 import io.github.bisonbackfill.bison.ScanOptions;
 import io.github.bisonbackfill.bison.ScanResult;
 import io.github.bisonbackfill.core.internal.Lanes;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -52,11 +53,11 @@ final class ClientPipeline {
         final String runId;
         final RunOptions options;
         final Instant start;
-        Long previousHighWater;
-        String workspaceName;
-        ScanStats scan;
-        DedupStats dedup;
-        WriteStats write;
+        @Nullable Long previousHighWater;
+        @Nullable String workspaceName;
+        @Nullable ScanStats scan;
+        @Nullable DedupStats dedup;
+        @Nullable WriteStats write;
 
         Attempt(ClientSpec spec, String runId, RunOptions options, Instant start) {
             this.spec = spec;
@@ -71,7 +72,7 @@ final class ClientPipeline {
      * What the rest of the pipeline needs of the scan, which is dropped once deduplicated (only the
      * winning replies stay: memory, docs/benchmarks.md).
      */
-    private record Leads(LeadDedupResult dedup, SourceWorkspace source, boolean fullScan, Long newHighWater,
+    private record Leads(LeadDedupResult dedup, SourceWorkspace source, boolean fullScan, @Nullable Long newHighWater,
                          long windowReplies, long windowLeads) {
     }
 
@@ -219,7 +220,7 @@ final class ClientPipeline {
     }
 
     /** Step 6: the client's rows counted in the sink against its distinct emails (warned about, never failed). */
-    private Reconciliation countAfterWrite(Attempt a, LeadDedupResult dedup) {
+    private @Nullable Reconciliation countAfterWrite(Attempt a, LeadDedupResult dedup) {
         try {
             Reconciliation r = new Reconciliation(dedup.leads().size(), sink.count(a.spec.name()), null);
             if (!r.matches()) {
@@ -235,7 +236,7 @@ final class ClientPipeline {
     }
 
     /** Step 7 (and step 1): the client's checkpoint. */
-    private void checkpoint(Attempt a, CheckpointStatus status, long rowsWritten, Long highWater) {
+    private void checkpoint(Attempt a, CheckpointStatus status, long rowsWritten, @Nullable Long highWater) {
         checkpoints.put(new ClientCheckpoint(a.key, a.runId, status, rowsWritten, clock.instant(), highWater));
     }
 
@@ -292,7 +293,7 @@ final class ClientPipeline {
      * the sink do not hold it back: they are listed in the report, and reading them again would
      * reject them again.
      */
-    private static Long highWater(Long previous, ScanResult scan) {
+    private static @Nullable Long highWater(@Nullable Long previous, ScanResult scan) {
         if (scan.highestReplyId() == 0) {
             return previous;
         }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +27,10 @@ import java.util.Objects;
  * @param failedAttempts the error of every failed attempt, in order (the last one is {@code error}
  *                       when the client failed); empty when the first attempt succeeded
  */
-public record ClientReport(ClientKey client, String workspaceName, ClientOutcome outcome, ScanStats scan,
-                           DedupStats dedup, WriteStats write, Reconciliation reconciliation,
-                           BillingCounts billing, Duration duration, ErrorInfo error, int attempts,
+public record ClientReport(ClientKey client, @Nullable String workspaceName, ClientOutcome outcome,
+                           @Nullable ScanStats scan, @Nullable DedupStats dedup, @Nullable WriteStats write,
+                           @Nullable Reconciliation reconciliation, @Nullable BillingCounts billing,
+                           Duration duration, @Nullable ErrorInfo error, int attempts,
                            List<ErrorInfo> failedAttempts) {
     /**
      * @throws NullPointerException     if {@code client}, {@code outcome} or {@code duration} is {@code null}
@@ -50,9 +53,10 @@ public record ClientReport(ClientKey client, String workspaceName, ClientOutcome
      * @throws NullPointerException     if {@code client}, {@code outcome} or {@code duration} is {@code null}
      * @throws IllegalArgumentException if {@code outcome} is FAILED without an error
      */
-    public ClientReport(ClientKey client, String workspaceName, ClientOutcome outcome, ScanStats scan,
-                        DedupStats dedup, WriteStats write, Reconciliation reconciliation,
-                        BillingCounts billing, Duration duration, ErrorInfo error) {
+    public ClientReport(ClientKey client, @Nullable String workspaceName, ClientOutcome outcome,
+                        @Nullable ScanStats scan, @Nullable DedupStats dedup, @Nullable WriteStats write,
+                        @Nullable Reconciliation reconciliation, @Nullable BillingCounts billing, Duration duration,
+                        @Nullable ErrorInfo error) {
         this(client, workspaceName, outcome, scan, dedup, write, reconciliation, billing, duration, error, 1,
                 error == null ? List.of() : List.of(error));
     }
@@ -73,7 +77,8 @@ public record ClientReport(ClientKey client, String workspaceName, ClientOutcome
      * @return the report
      */
     public static ClientReport completed(ClientKey client, String workspaceName, ScanStats scan, DedupStats dedup,
-                                         WriteStats write, Reconciliation reconciliation, BillingCounts billing,
+                                         WriteStats write, @Nullable Reconciliation reconciliation,
+                                         @Nullable BillingCounts billing,
                                          Duration duration) {
         ClientOutcome outcome = dedup.rejected() + write.rejects().size() == 0
                 ? ClientOutcome.COMPLETED : ClientOutcome.COMPLETED_WITH_REJECTS;
@@ -93,7 +98,7 @@ public record ClientReport(ClientKey client, String workspaceName, ClientOutcome
      * @return the report
      */
     public static ClientReport dryRun(ClientKey client, String workspaceName, ScanStats scan, DedupStats dedup,
-                                      BillingCounts billing, Duration duration) {
+                                      @Nullable BillingCounts billing, Duration duration) {
         return new ClientReport(client, workspaceName, ClientOutcome.DRY_RUN, scan, dedup, null, null, billing,
                 duration, null);
     }
@@ -112,8 +117,9 @@ public record ClientReport(ClientKey client, String workspaceName, ClientOutcome
      * @return the report
      * @throws NullPointerException if {@code error} is {@code null}
      */
-    public static ClientReport failed(ClientKey client, String workspaceName, ScanStats scan, DedupStats dedup,
-                                      WriteStats write, Duration duration, ErrorInfo error) {
+    public static ClientReport failed(ClientKey client, @Nullable String workspaceName, @Nullable ScanStats scan,
+                                      @Nullable DedupStats dedup, @Nullable WriteStats write, Duration duration,
+                                      ErrorInfo error) {
         Objects.requireNonNull(error, "error");
         return new ClientReport(client, workspaceName, ClientOutcome.FAILED, scan, dedup, write, null, null, duration,
                 error);

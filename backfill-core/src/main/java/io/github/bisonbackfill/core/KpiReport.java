@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.bisonbackfill.core.internal.Csv;
 import io.github.bisonbackfill.core.internal.Json;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.time.YearMonth;
@@ -141,7 +142,7 @@ public record KpiReport(int schemaVersion, String kind, List<KpiRow> rows) {
         }
     }
 
-    private static String text(Long n) {
+    private static String text(@Nullable Long n) {
         return n == null ? "" : n.toString();
     }
 

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.core;
 
 import io.github.bisonbackfill.bison.ScanOptions;
 import io.github.bisonbackfill.core.internal.Check;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -33,7 +34,7 @@ public final class RunOptions {
     private final Set<String> clients;
     private final boolean dryRun;
     private final boolean resume;
-    private final BillingWindow billing;
+    private final @Nullable BillingWindow billing;
     private final boolean sinceLast;
     private final long catchUpMargin;
 
@@ -100,9 +101,9 @@ public final class RunOptions {
         private final Set<String> clients = new LinkedHashSet<>();
         private boolean dryRun;
         private boolean resume;
-        private BillingWindow billing;
+        private @Nullable BillingWindow billing;
         private boolean sinceLast;
-        private Long catchUpMargin;
+        private @Nullable Long catchUpMargin;
 
         private Builder() {
         }

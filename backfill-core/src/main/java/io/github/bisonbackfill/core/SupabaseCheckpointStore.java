@@ -6,6 +6,7 @@ import io.github.bisonbackfill.supabase.SupabaseNotFoundException;
 import io.github.bisonbackfill.supabase.SupabaseWriter;
 import io.github.bisonbackfill.supabase.UpsertOptions;
 import io.github.bisonbackfill.supabase.UpsertResult;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<String> currentRunId() {
-        for (Map<String, Object> row : read(Filter.eq("workspace_id", RUN_WORKSPACE))) {
+        for (Map<String, @Nullable Object> row : read(Filter.eq("workspace_id", RUN_WORKSPACE))) {
             if (isRunEntry(row)) {
                 return Optional.ofNullable((String) row.get("run_id"));
             }
@@ -98,7 +99,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
     @Override
     public void beginRun(String runId) {
         Objects.requireNonNull(runId, "runId");
-        Map<String, Object> row = new LinkedHashMap<>();
+        Map<String, @Nullable Object> row = new LinkedHashMap<>();
         row.put("instance", RUN_INSTANCE);
         row.put("workspace_id", RUN_WORKSPACE);
         row.put("client_name", RUN_CLIENT);
@@ -110,7 +111,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
     @Override
     public Optional<ClientCheckpoint> get(ClientKey client) {
         Objects.requireNonNull(client, "client");
-        for (Map<String, Object> row : read(Filter.eq("instance", client.instance()),
+        for (Map<String, @Nullable Object> row : read(Filter.eq("instance", client.instance()),
                 Filter.eq("workspace_id", client.workspaceId()), Filter.eq("client_name", client.clientName()))) {
             if (!isRunEntry(row)) {
                 return Optional.of(checkpoint(row));
@@ -122,7 +123,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
     @Override
     public List<ClientCheckpoint> all() {
         List<ClientCheckpoint> out = new ArrayList<>();
-        for (Map<String, Object> row : read()) {  // ordered by seq: first recorded first
+        for (Map<String, @Nullable Object> row : read()) {  // ordered by seq: first recorded first
             if (!isRunEntry(row)) {
                 out.add(checkpoint(row));
             }
@@ -133,7 +134,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
     @Override
     public void put(ClientCheckpoint c) {
         Objects.requireNonNull(c, "checkpoint");
-        Map<String, Object> row = new LinkedHashMap<>();
+        Map<String, @Nullable Object> row = new LinkedHashMap<>();
         row.put("instance", c.client().instance());
         row.put("workspace_id", c.client().workspaceId());
         row.put("client_name", c.client().clientName());
@@ -145,12 +146,12 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
         write(row);
     }
 
-    private static boolean isRunEntry(Map<String, Object> row) {
+    private static boolean isRunEntry(Map<String, @Nullable Object> row) {
         return RUN_INSTANCE.equals(row.get("instance")) && RUN_CLIENT.equals(row.get("client_name"))
                 && row.get("workspace_id") instanceof Number n && n.longValue() == RUN_WORKSPACE;
     }
 
-    private ClientCheckpoint checkpoint(Map<String, Object> row) {
+    private ClientCheckpoint checkpoint(Map<String, @Nullable Object> row) {
         try {
             Object hw = row.get("high_water_reply_id");
             return new ClientCheckpoint(
@@ -171,7 +172,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
         return java.time.OffsetDateTime.parse(timestamptz).toInstant();
     }
 
-    private List<Map<String, Object>> read(Filter... filters) {
+    private List<Map<String, @Nullable Object>> read(Filter... filters) {
         try {
             return writer.select(table, COLUMNS, filters);
         } catch (SupabaseNotFoundException e) {
@@ -181,7 +182,7 @@ public final class SupabaseCheckpointStore implements CheckpointStore {
         }
     }
 
-    private void write(Map<String, Object> row) {
+    private void write(Map<String, @Nullable Object> row) {
         UpsertResult r;
         try {
             r = writer.upsert(table, List.of(row), UPSERT);

@@ -6,6 +6,7 @@ import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.bison.ScanOptions;
 import io.github.bisonbackfill.bison.ScanResult;
 import io.github.bisonbackfill.core.internal.Lanes;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +128,7 @@ final class Workspaces {
     }
 
     /** Email Bison's {@code interested} statistic of the days, or {@code null} (logged) when unavailable. */
-    Long interestedStat(ClientSpec spec, LocalDate first, LocalDate last) {
+    @Nullable Long interestedStat(ClientSpec spec, LocalDate first, LocalDate last) {
         try {
             return client(spec).stats(spec.workspaceId(), first, last).interested();
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.ApiKeyStoreException;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +35,7 @@ abstract class AbstractApiKeyStore implements ApiKeyStore {
     abstract <T> T exclusive(Supplier<T> action);
 
     /** Returns the file named in exceptions, or {@code null}. */
-    abstract Path fileForMessages();
+    abstract @Nullable Path fileForMessages();
 
     @Override
     public final Optional<String> find(String instance, long workspaceId) {

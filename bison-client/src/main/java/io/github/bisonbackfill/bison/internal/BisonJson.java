@@ -14,6 +14,7 @@ import io.github.bisonbackfill.bison.MintedKey;
 import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.bison.Workspace;
 import io.github.bisonbackfill.bison.WorkspaceStats;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -76,7 +77,7 @@ public final class BisonJson {
     }
 
     /** The user a key acts as and their current workspace ({@code team}), which may be unknown. */
-    public record CurrentUser(long userId, Long teamId, String teamName) {
+    public record CurrentUser(long userId, @Nullable Long teamId, @Nullable String teamName) {
         /** Returns e.g. {@code 12 (Acme)} or {@code none}. */
         public String describeTeam() {
             return teamId == null ? "none" : teamId + (teamName == null ? "" : " (" + teamName + ")");
@@ -197,7 +198,7 @@ public final class BisonJson {
      * @throws BisonJsonShapeException if {@code n} is not an object, has no {@code id}, a field has the
      *                                 wrong kind, or {@code lead} is given but not an object
      */
-    public static Reply reply(JsonNode n, JsonNode lead) {
+    public static Reply reply(JsonNode n, @Nullable JsonNode lead) {
         if (n == null || !n.isObject()) {
             throw new BisonJsonShapeException("expected a reply object", "", "is not an object", null);
         }
@@ -376,7 +377,7 @@ public final class BisonJson {
      *
      * @throws BisonJsonShapeException if the value is not a whole number
      */
-    public static Long longOrNull(JsonNode parent, String field) {
+    public static @Nullable Long longOrNull(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -398,11 +399,11 @@ public final class BisonJson {
         }
     }
 
-    static String text(JsonNode parent, String field) {
+    static @Nullable String text(JsonNode parent, String field) {
         return scalarText(parent.get(field));
     }
 
-    private static String scalarText(JsonNode n) {
+    private static @Nullable String scalarText(@Nullable JsonNode n) {
         if (n == null || n.isNull() || n.isContainerNode()) {
             return null;
         }
@@ -439,7 +440,7 @@ public final class BisonJson {
      *
      * @throws BisonJsonShapeException if the value is none of these
      */
-    static Instant instant(JsonNode parent, String field) {
+    static @Nullable Instant instant(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (n != null && n.isIntegralNumber()) {
             return epoch(field, n.asText());

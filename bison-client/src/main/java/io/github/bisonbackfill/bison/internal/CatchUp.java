@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.internal.BisonJson.RepliesPage;
+import org.jspecify.annotations.Nullable;
 
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,7 @@ final class CatchUp {
      * @param pages accepted pages, in page order, following those already checked
      * @return what breaks the order, or {@code null} if it holds
      */
-    String check(List<RepliesPage> pages) {
+    @Nullable String check(List<RepliesPage> pages) {
         for (RepliesPage page : pages) {
             long[] ids = page.replyIds();
             for (int i = 0; i < ids.length; i++) {

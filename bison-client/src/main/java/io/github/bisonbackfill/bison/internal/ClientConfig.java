@@ -3,6 +3,7 @@ package io.github.bisonbackfill.bison.internal;
 import io.github.bisonbackfill.bison.ApiKeyStore;
 import io.github.bisonbackfill.bison.SessionLock;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.time.Duration;
@@ -38,14 +39,15 @@ import java.util.function.Consumer;
  * @param timing               the time and waits of the retry layer and the workspace context ({@link Timing#SYSTEM})
  * @param httpClientCustomizer called with the HttpClient builder before it is built
  */
-public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> workspaceKeys, ApiKey superAdminKey,
+public record ClientConfig(URI baseUri, String instanceName, Map<Long, ApiKey> workspaceKeys,
+                           @Nullable ApiKey superAdminKey,
                            Duration attemptTimeout, Duration callTimeout, int maxAttempts,
                            Duration retryBaseDelay, Duration retryMaxDelay, double requestsPerSecond,
                            int maxConcurrentRequests, Duration switchSettleDelay, int verificationAttempts,
                            Duration verificationInterval, int pageParallelism, int fenceGroupSize,
                            int maxContextRecoveries, Duration contextRecoveryBudget,
                            Duration contextRecoveryBaseDelay, Duration contextRecoveryMaxDelay,
-                           ApiKeyStore keyStore, boolean replaceRejectedStoredKeys,
+                           @Nullable ApiKeyStore keyStore, boolean replaceRejectedStoredKeys,
                            SessionLock sessionLock, Timing timing, Consumer<HttpClientBuilder> httpClientCustomizer) {
     public ClientConfig {
         workspaceKeys = Map.copyOf(workspaceKeys);

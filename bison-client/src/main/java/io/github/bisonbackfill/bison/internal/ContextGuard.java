@@ -2,6 +2,7 @@ package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.WorkspaceContextException;
 import io.github.bisonbackfill.bison.internal.BisonJson.CurrentUser;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ final class ContextGuard {
     private final ClientConfig config;
     final long workspaceId;
     final boolean fenced;
-    String name;
+    @Nullable String name;
     int detected;
     int recovered;
     private int pending;
@@ -41,7 +42,7 @@ final class ContextGuard {
     /** When the operation started or last proved a fence group. */
     private long lastProgressNanos;
 
-    ContextGuard(WorkspaceContext context, long workspaceId, String name, boolean fenced) {
+    ContextGuard(WorkspaceContext context, long workspaceId, @Nullable String name, boolean fenced) {
         this.context = context;
         this.config = context.config();
         this.workspaceId = workspaceId;
@@ -126,7 +127,7 @@ final class ContextGuard {
      *
      * @return the first check that showed another workspace, or {@code null} if all showed the target
      */
-    CurrentUser watch(Duration duration) {
+    @Nullable CurrentUser watch(Duration duration) {
         long interval = Math.max(1_000_000L, config.verificationInterval().toNanos());
         long end = context.nanoTime() + duration.toNanos();
         for (;;) {

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -10,7 +12,7 @@ import java.util.Objects;
  * @param workspaceId the workspace it is made for, or {@code null}
  * @param page        the replies page, or {@code null}
  */
-public record Endpoint(String method, String pathAndQuery, Long workspaceId, Integer page) {
+public record Endpoint(String method, String pathAndQuery, @Nullable Long workspaceId, @Nullable Integer page) {
     public Endpoint {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(pathAndQuery, "pathAndQuery");

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.ApiKeyStoreException;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -282,7 +283,7 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(@Nullable FileChannel channel) {
         if (channel != null) {
             try {
                 channel.close();
@@ -292,7 +293,7 @@ public final class FileApiKeyStore extends AbstractApiKeyStore {
         }
     }
 
-    private static void deleteQuietly(Path temp) {
+    private static void deleteQuietly(@Nullable Path temp) {
         if (temp != null) {
             try {
                 Files.deleteIfExists(temp);

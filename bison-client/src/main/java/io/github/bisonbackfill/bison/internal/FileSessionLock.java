@@ -2,6 +2,7 @@ package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.BisonIoException;
 import io.github.bisonbackfill.bison.SessionLock;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -80,7 +81,7 @@ public final class FileSessionLock implements SessionLock {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(@Nullable FileChannel channel) {
         if (channel != null) {
             try {
                 channel.close();

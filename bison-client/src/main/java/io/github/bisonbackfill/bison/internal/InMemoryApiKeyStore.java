@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -49,7 +51,7 @@ public final class InMemoryApiKeyStore extends AbstractApiKeyStore {
     }
 
     @Override
-    Path fileForMessages() {
+    @Nullable Path fileForMessages() {
         return null;
     }
 

@@ -3,6 +3,7 @@ package io.github.bisonbackfill.bison.internal;
 import io.github.bisonbackfill.bison.BisonException;
 import io.github.bisonbackfill.bison.internal.BisonJson.CurrentUser;
 import io.github.bisonbackfill.bison.internal.BisonJson.RepliesPage;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ final class PageFetcher {
     private final int parallelism;
     private final Duration verificationInterval;
     /** Another workspace the read-back showed while the last group was read, or {@code null}. */
-    private volatile CurrentUser seenWhileReading;
+    private volatile @Nullable CurrentUser seenWhileReading;
 
     PageFetcher(Transport transport, BisonJson json, ExecutorService executor, ContextGuard guard, ApiKey key,
                 ClientConfig config) {
@@ -69,7 +70,7 @@ final class PageFetcher {
      * Returns (and forgets) another workspace the read-back showed while the last group was read:
      * {@link #UNKNOWN_CONTEXT} if a read-back failed, {@code null} if every one showed the target.
      */
-    CurrentUser takeSeenWhileReading() {
+    @Nullable CurrentUser takeSeenWhileReading() {
         CurrentUser seen = seenWhileReading;
         seenWhileReading = null;
         return seen;
@@ -85,7 +86,7 @@ final class PageFetcher {
             return List.of();
         }
         RepliesPage[] pages = new RepliesPage[n];
-        RuntimeException[] errors = new RuntimeException[n];
+        @Nullable RuntimeException[] errors = new RuntimeException[n];
         AtomicInteger cursor = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);

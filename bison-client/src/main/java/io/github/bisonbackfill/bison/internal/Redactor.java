@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -39,7 +41,7 @@ public final class Redactor {
     }
 
     /** Returns {@code text} with secrets replaced by {@code <redacted>}; {@code null} stays {@code null}. */
-    public String redact(String text) {
+    public @Nullable String redact(@Nullable String text) {
         if (text == null) {
             return null;
         }
@@ -52,7 +54,7 @@ public final class Redactor {
     }
 
     /** Returns at most {@code max} characters of the redacted text, control characters made visible. */
-    public String excerpt(String text, int max) {
+    public String excerpt(@Nullable String text, int max) {
         String redacted = redact(text);
         if (redacted == null) {
             return "";

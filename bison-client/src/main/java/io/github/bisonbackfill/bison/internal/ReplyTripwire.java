@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
 import io.github.bisonbackfill.bison.internal.BisonJson.RepliesPage;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,7 +22,7 @@ final class ReplyTripwire {
      *
      * @return the first reply already read under another workspace, described, or {@code null}
      */
-    String conflict(long workspaceId, List<RepliesPage> group) {
+    @Nullable String conflict(long workspaceId, List<RepliesPage> group) {
         for (RepliesPage page : group) {
             for (long id : page.replyIds()) {
                 Long owner = owners.get(id);
@@ -40,7 +41,7 @@ final class ReplyTripwire {
      * @param added receives the ids this call registered (not those registered before)
      * @return the conflict, described, or {@code null}
      */
-    String register(long workspaceId, List<RepliesPage> group, Collection<Long> added) {
+    @Nullable String register(long workspaceId, List<RepliesPage> group, Collection<Long> added) {
         List<Long> mine = new ArrayList<>();
         for (RepliesPage page : group) {
             for (long id : page.replyIds()) {

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -18,7 +20,7 @@ public final class RetryAfter {
      * @param header the header value, or {@code null}
      * @param clock  the clock to measure an HTTP date against
      */
-    public static Duration parse(String header, Clock clock) {
+    public static @Nullable Duration parse(@Nullable String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return null;
         }

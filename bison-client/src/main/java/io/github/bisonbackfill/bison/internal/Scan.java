@@ -5,6 +5,7 @@ import io.github.bisonbackfill.bison.ScanOptions;
 import io.github.bisonbackfill.bison.ScanResult;
 import io.github.bisonbackfill.bison.internal.BisonJson.CurrentUser;
 import io.github.bisonbackfill.bison.internal.BisonJson.RepliesPage;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ final class Scan {
      * is unproven, not the pass: the context is re-established and the closing read repeated
      * (bounded like every recovery). Returns why the pass must be discarded, or {@code null}.
      */
-    private String closingCheck() {
+    private @Nullable String closingCheck() {
         // Wait out the settle delay first, watching the read-back: data that trails the read-back by
         // up to the settle delay is the target's afterwards, so a pass served whole from another
         // workspace (a foreign switch whose data trailed a read-back that showed ours) shares nothing
@@ -236,7 +237,7 @@ final class Scan {
      * an id below the threshold, the group is full or the last page is read. Deciding on unproven
      * pages is safe: the decision only limits what is read; the group is judged again once proven.
      */
-    private List<RepliesPage> readCatchUpGroup(int from, int knownLast, RepliesPage carried) {
+    private List<RepliesPage> readCatchUpGroup(int from, int knownLast, @Nullable RepliesPage carried) {
         List<RepliesPage> group = new ArrayList<>();
         int last = knownLast;
         if (carried != null) {
@@ -318,7 +319,7 @@ final class Scan {
         return true;
     }
 
-    private List<RepliesPage> readGroup(int from, int knownLast, RepliesPage carried) {
+    private List<RepliesPage> readGroup(int from, int knownLast, @Nullable RepliesPage carried) {
         List<RepliesPage> group = new ArrayList<>();
         int last = knownLast;
         if (carried != null) {
@@ -363,7 +364,7 @@ final class Scan {
         return result;
     }
 
-    private static String nonNull(String name) {
+    private static String nonNull(@Nullable String name) {
         return name == null ? "" : name;
     }
 

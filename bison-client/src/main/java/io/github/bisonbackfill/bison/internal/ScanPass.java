@@ -4,6 +4,7 @@ import io.github.bisonbackfill.bison.PageListener;
 import io.github.bisonbackfill.bison.PageProgress;
 import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.bison.internal.BisonJson.RepliesPage;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,26 +25,26 @@ final class ScanPass {
     final Map<Long, Reply> replies = new LinkedHashMap<>();
     int pagesRead;
     int repliesSeen;
-    Long totalAtStart;
+    @Nullable Long totalAtStart;
     long totalAtEnd;
     boolean totalFell;
     /** The {@code meta.total} the next group's pages must show, or {@code null} before page 1. */
-    Long expectedTotal;
+    @Nullable Long expectedTotal;
     long highestReplyId;
     /** Non-null while the pass is a catch-up that has neither stopped nor fallen back. */
-    CatchUp catchUp;
+    @Nullable CatchUp catchUp;
     boolean stoppedEarly;
-    String fallbackReason;
+    @Nullable String fallbackReason;
     /** Reply ids this pass put into the tripwire. */
     private final List<Long> registered = new ArrayList<>();
     /** Page 1 as accepted: what the closing read must still find; {@code null} until then. */
-    Set<Long> firstPageIds;
+    @Nullable Set<Long> firstPageIds;
     long firstPageTotal;
 
     /**
      * @param catchUp the catch-up of this pass (its own state), or {@code null} for a full scan
      */
-    ScanPass(long workspaceId, ReplyTripwire tripwire, CatchUp catchUp) {
+    ScanPass(long workspaceId, ReplyTripwire tripwire, @Nullable CatchUp catchUp) {
         this.workspaceId = workspaceId;
         this.tripwire = tripwire;
         this.catchUp = catchUp;
@@ -54,7 +55,7 @@ final class ScanPass {
      *
      * @return a conflict with another workspace, or {@code null}
      */
-    String register(List<RepliesPage> group) {
+    @Nullable String register(List<RepliesPage> group) {
         return tripwire.register(workspaceId, group, registered);
     }
 
@@ -100,7 +101,7 @@ final class ScanPass {
      *
      * @return a tripwire conflict, or {@code null}
      */
-    String keep(List<RepliesPage> closing) {
+    @Nullable String keep(List<RepliesPage> closing) {
         String conflict = register(closing);
         if (conflict != null) {
             return conflict;

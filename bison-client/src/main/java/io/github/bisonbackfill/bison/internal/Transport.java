@@ -33,6 +33,7 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,9 +79,9 @@ public final class Transport implements AutoCloseable {
      * A response of one attempt, fully read so the connection is released at once; for a 2xx, the
      * body as read by the caller's reader, or why it could not be read.
      */
-    record HttpResult(int status, byte[] body, String retryAfter, Object value,
-                      BisonMalformedResponseException unreadable) {
-        HttpResult(int status, byte[] body, String retryAfter) {
+    record HttpResult(int status, byte[] body, @Nullable String retryAfter, @Nullable Object value,
+                      @Nullable BisonMalformedResponseException unreadable) {
+        HttpResult(int status, byte[] body, @Nullable String retryAfter) {
             this(status, body, retryAfter, null, null);
         }
 
@@ -170,7 +171,8 @@ public final class Transport implements AutoCloseable {
      * @throws BisonMalformedResponseException the last 2xx body could not be read
      */
     @SuppressWarnings("unchecked")
-    public <T> T send(Endpoint endpoint, ApiKey key, byte[] jsonBody, boolean idempotent, Function<byte[], T> reader) {
+    public <T> T send(Endpoint endpoint, ApiKey key, byte @Nullable [] jsonBody, boolean idempotent,
+                      Function<byte[], T> reader) {
         long deadline = now() + config.callTimeout().toNanos();
         AtomicInteger attempts = new AtomicInteger();
         RetryPolicy<HttpResult> retry = retryPolicy(endpoint, idempotent, deadline);
@@ -272,11 +274,11 @@ public final class Transport implements AutoCloseable {
         return status >= 500 && status <= 599 && status != 501 && status != 505;
     }
 
-    private boolean exceedsDeadline(Duration wait, long deadline) {
+    private boolean exceedsDeadline(@Nullable Duration wait, long deadline) {
         return wait != null && now() + wait.toNanos() > deadline;
     }
 
-    private Duration retryAfter(HttpResult r) {
+    private @Nullable Duration retryAfter(HttpResult r) {
         return RetryAfter.parse(r.retryAfter(), config.timing().clock());
     }
 
@@ -285,7 +287,7 @@ public final class Transport implements AutoCloseable {
         return status == 429 || status == 503;
     }
 
-    private Duration delay(HttpResult last, int attemptsMade, long deadline) {
+    private Duration delay(@Nullable HttpResult last, int attemptsMade, long deadline) {
         Duration wait = last != null && honoursRetryAfter(last.status()) ? retryAfter(last) : null;
         if (wait == null) {
             // Exponential backoff with "equal jitter": half fixed, half random, capped. A 429 without
@@ -313,7 +315,8 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    private HttpResult attempt(Endpoint endpoint, ApiKey key, byte[] jsonBody, long deadline, AtomicInteger attempts)
+    private HttpResult attempt(Endpoint endpoint, ApiKey key, byte @Nullable [] jsonBody, long deadline,
+                               AtomicInteger attempts)
             throws IOException {
         long remaining = deadline - now();
         if (remaining <= 0) {

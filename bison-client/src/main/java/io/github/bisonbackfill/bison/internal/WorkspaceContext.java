@@ -5,6 +5,7 @@ import io.github.bisonbackfill.bison.BisonServiceException;
 import io.github.bisonbackfill.bison.SessionLock;
 import io.github.bisonbackfill.bison.Workspace;
 import io.github.bisonbackfill.bison.internal.BisonJson.CurrentUser;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ final class WorkspaceContext {
     private final EngineCounters counters;
     private final ConcurrentMap<Long, String> names = new ConcurrentHashMap<>();
     private final Object userIdLock = new Object();
-    private volatile Long superAdminUserId;
+    private volatile @Nullable Long superAdminUserId;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     WorkspaceContext(ClientConfig config, Transport transport, BisonJson json, EngineCounters counters) {
@@ -64,7 +65,7 @@ final class WorkspaceContext {
     }
 
     /** Returns the workspace's name as last seen, or {@code null}. */
-    String name(long workspaceId) {
+    @Nullable String name(long workspaceId) {
         return names.get(workspaceId);
     }
 
@@ -73,7 +74,7 @@ final class WorkspaceContext {
     }
 
     /** A new guard for one operation on one workspace, {@code fenced} for the super-admin key. */
-    ContextGuard guard(long workspaceId, String name, boolean fenced) {
+    ContextGuard guard(long workspaceId, @Nullable String name, boolean fenced) {
         return new ContextGuard(this, workspaceId, name, fenced);
     }
 
@@ -87,7 +88,7 @@ final class WorkspaceContext {
     }
 
     /** The workspace's name for a message: as seen, else looked up (best effort), else {@code null}. */
-    String nameFor(long workspaceId) {
+    @Nullable String nameFor(long workspaceId) {
         String name = names.get(workspaceId);
         if (name == null && config.superAdminKey() != null) {
             try {
@@ -101,7 +102,7 @@ final class WorkspaceContext {
     }
 
     /** Reads back the user and current workspace of {@code key} (counted as a context check). */
-    CurrentUser currentUser(ApiKey key, Long workspaceId) {
+    CurrentUser currentUser(ApiKey key, @Nullable Long workspaceId) {
         counters.contextChecked();
         Endpoint endpoint = new Endpoint("GET", "/api/users", workspaceId, null);
         return transport.send(endpoint, key, null, true, body -> json.read(body, endpoint, json::currentUser));

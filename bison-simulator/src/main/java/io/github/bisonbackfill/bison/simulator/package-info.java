@@ -4,9 +4,6 @@
  * simulated instances, users and workspaces, scripted faults ({@code Fault}, {@code Faults}), the
  * workspace-switch race, and the record of requests it received. See {@code docs/simulator.md}.
  *
- * <p>Nullness: everything is non-null unless marked {@link org.jspecify.annotations.Nullable @Nullable}.
+ * <p>Nullness is not yet annotated in this package.
  */
-@NullMarked
 package io.github.bisonbackfill.bison.simulator;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,8 +1,7 @@
 /**
  * Benchmark harnesses (backfill, writer, webhook, production fault mix) whose figures are in
  * {@code docs/benchmarks.md}. Not a library.
+ *
+ * <p>Nullness is not yet annotated in this package.
  */
-@NullMarked
 package io.github.bisonbackfill.examples.bench;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,7 +1,6 @@
 /**
  * The HTML pages of {@code kpi --html} and {@code backfill --html}. Not a library.
+ *
+ * <p>Nullness is not yet annotated in this package.
  */
-@NullMarked
 package io.github.bisonbackfill.examples.report;
-
-import org.jspecify.annotations.NullMarked;

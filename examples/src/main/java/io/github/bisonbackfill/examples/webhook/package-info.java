@@ -1,7 +1,6 @@
 /**
  * A small Jetty server in front of {@code WebhookHandler}, with its workspace directory. Not a library.
+ *
+ * <p>Nullness is not yet annotated in this package.
  */
-@NullMarked
 package io.github.bisonbackfill.examples.webhook;
-
-import org.jspecify.annotations.NullMarked;

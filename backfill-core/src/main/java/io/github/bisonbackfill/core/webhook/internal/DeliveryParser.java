@@ -10,6 +10,7 @@ import io.github.bisonbackfill.bison.BisonJsonShapeException;
 import io.github.bisonbackfill.bison.BisonReplies;
 import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.core.internal.Text;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 
@@ -38,24 +39,24 @@ public final class DeliveryParser {
      * @param event the {@code event} object
      * @param data  the {@code data} object, or {@code null} when absent
      */
-    public record Envelope(JsonNode event, JsonNode data) {
+    public record Envelope(JsonNode event, @Nullable JsonNode data) {
         /** @return {@code event.type}, or {@code null} */
-        public String eventType() {
+        public @Nullable String eventType() {
             return Text.clean(text(event, "type", "event.type"));
         }
 
         /** @return {@code event.workspace_name}, or {@code null} */
-        public String workspaceName() {
+        public @Nullable String workspaceName() {
             return Text.clean(text(event, "workspace_name", "event.workspace_name"));
         }
 
         /** @return {@code event.instance_url}, or {@code null} */
-        public String instanceUrl() {
+        public @Nullable String instanceUrl() {
             return Text.clean(text(event, "instance_url", "event.instance_url"));
         }
 
         /** @return {@code event.workspace_id}, or {@code null} */
-        public Long workspaceId() {
+        public @Nullable Long workspaceId() {
             return longOrNull(event, "workspace_id", "event.workspace_id");
         }
     }
@@ -157,7 +158,7 @@ public final class DeliveryParser {
 
     // ---- envelope scalars ----------------------------------------------------------------------
 
-    private static JsonNode objectOrNull(JsonNode parent, String field, String path) {
+    private static @Nullable JsonNode objectOrNull(JsonNode parent, String field, String path) {
         JsonNode n = parent.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -168,7 +169,7 @@ public final class DeliveryParser {
         return n;
     }
 
-    static String text(JsonNode parent, String field, String path) {
+    static @Nullable String text(JsonNode parent, String field, String path) {
         JsonNode n = parent.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -179,7 +180,7 @@ public final class DeliveryParser {
         return n.asText();
     }
 
-    static Long longOrNull(JsonNode parent, String field, String path) {
+    static @Nullable Long longOrNull(JsonNode parent, String field, String path) {
         try {
             return BisonReplies.readLong(parent, field);
         } catch (BisonJsonShapeException e) {

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.core.webhook.internal;
 
 import io.github.bisonbackfill.core.SourceWorkspace;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -50,7 +51,7 @@ public final class WorkspaceDirectory {
      * @param workspaceId {@code event.workspace_id}
      * @return the workspace, or a message saying why none matched
      */
-    public Lookup find(String instanceUrl, long workspaceId) {
+    public Lookup find(@Nullable String instanceUrl, long workspaceId) {
         String instance;
         if (instanceUrl == null) {
             if (instances.size() != 1) {
@@ -80,7 +81,7 @@ public final class WorkspaceDirectory {
      * @param workspace the match, or {@code null}
      * @param problem   why there is none, or {@code null}
      */
-    public record Lookup(SourceWorkspace workspace, String problem) {
+    public record Lookup(@Nullable SourceWorkspace workspace, @Nullable String problem) {
     }
 
     private static Optional<String> parseInstance(String url) {
