@@ -1,6 +1,6 @@
 package io.github.bisonbackfill.core;
 
-import io.github.bisonbackfill.core.internal.Threads;
+import io.github.bisonbackfill.bison.internal.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +111,7 @@ final class RunPlanner {
     /** Asks Email Bison the sizes of {@code unknown} (several at once) into {@code rows}; a failure keeps the place. */
     private void askSizes(List<ClientSpec> unknown, Map<ClientSpec, Long> rows) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(unknown.size(), parallelScans * workspaces.size()),
-                Threads.daemon("bison-backfill-sizes"));
+                DaemonThreads.named("bison-backfill-sizes"));
         try {
             Map<ClientSpec, Future<Long>> sizes = new LinkedHashMap<>();
             for (ClientSpec c : unknown) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.bisonbackfill.supabase.internal.DaemonThreads;
 import io.github.bisonbackfill.supabase.internal.Check;
 import io.github.bisonbackfill.supabase.internal.ContentRange;
 import io.github.bisonbackfill.supabase.internal.Errors;
@@ -133,12 +134,9 @@ public final class SupabaseWriter implements AutoCloseable {
                 b.httpClientCustomizer);
         this.preparer = new RowPreparer(mapper);
         int poolId = POOL_IDS.incrementAndGet();
-        AtomicInteger threadIds = new AtomicInteger();
-        this.pool = concurrentBatches > 1 ? Executors.newFixedThreadPool(concurrentBatches, r -> {
-            Thread t = new Thread(r, "supabase-writer-" + poolId + "-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = concurrentBatches > 1
+                ? Executors.newFixedThreadPool(concurrentBatches, DaemonThreads.named("supabase-writer-" + poolId))
+                : null;
     }
 
     private static ObjectMapper defaultMapper() {

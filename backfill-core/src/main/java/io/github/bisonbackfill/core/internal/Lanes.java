@@ -1,5 +1,6 @@
 package io.github.bisonbackfill.core.internal;
 
+import io.github.bisonbackfill.bison.internal.DaemonThreads;
 import io.github.bisonbackfill.core.ClientSpec;
 
 import java.time.Duration;
@@ -109,12 +110,12 @@ public final class Lanes {
         AtomicReference<Throwable> fatal = new AtomicReference<>();
         int run = RUNS.incrementAndGet();
         ExecutorService outer = Executors.newFixedThreadPool(Math.max(1, byInstance.size()),
-                Threads.daemon("bison-backfill-" + run + "-lane"));
+                DaemonThreads.named("bison-backfill-" + run + "-lane"));
         List<ExecutorService> inners = new ArrayList<>();
         List<Future<?>> laneFutures = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : byInstance.entrySet()) {
             ExecutorService inner = Executors.newFixedThreadPool(clientsPerBatch,
-                    Threads.daemon("bison-backfill-" + run + "-" + e.getKey()));
+                    DaemonThreads.named("bison-backfill-" + run + "-" + e.getKey()));
             inners.add(inner);
             Lane lane = new Lane(e.getKey(), parallelScans);
             laneFutures.add(outer.submit(() -> runLane(clients, e.getValue(), lane, inner, task, results, fatal)));

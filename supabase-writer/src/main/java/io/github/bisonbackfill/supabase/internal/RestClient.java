@@ -173,11 +173,7 @@ public final class RestClient implements Closeable {
                 .setUserAgent(USER_AGENT);
         customizer.accept(builder);
         this.http = builder.build();
-        this.canceller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "supabase-writer-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
+        this.canceller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("supabase-writer-timeouts"));
     }
 
     /** The REST base URL. */
