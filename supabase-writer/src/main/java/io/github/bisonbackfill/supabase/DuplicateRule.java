@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +25,7 @@ public interface DuplicateRule {
      * @param incoming the row met now (later in the input)
      * @return the row to keep
      */
-    Map<String, Object> choose(Map<String, Object> kept, Map<String, Object> incoming);
+    Map<String, @Nullable Object> choose(Map<String, @Nullable Object> kept, Map<String, @Nullable Object> incoming);
 
     /** The later row wins (the default). */
     static DuplicateRule lastWins() {
@@ -41,7 +43,7 @@ public interface DuplicateRule {
      * @param order compares two rows, e.g. by a timestamp column
      * @return the rule
      */
-    static DuplicateRule greatest(Comparator<Map<String, Object>> order) {
+    static DuplicateRule greatest(Comparator<Map<String, @Nullable Object>> order) {
         Objects.requireNonNull(order, "order");
         return (kept, incoming) -> order.compare(kept, incoming) > 0 ? kept : incoming;
     }

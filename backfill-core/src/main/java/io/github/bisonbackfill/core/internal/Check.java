@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,7 +20,7 @@ public final class Check {
      * @return {@code value}
      * @throws NullPointerException if {@code value} is {@code null}
      */
-    public static <T> T notNull(String name, T value) {
+    public static <T> T notNull(String name, @Nullable T value) {
         return Objects.requireNonNull(value, () -> name + " must not be null");
     }
 
@@ -29,7 +31,7 @@ public final class Check {
      * @throws NullPointerException     if {@code value} is {@code null}
      * @throws IllegalArgumentException if blank
      */
-    public static String notBlank(String name, String value) {
+    public static String notBlank(String name, @Nullable String value) {
         if (notNull(name, value).isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank");
         }
@@ -79,7 +81,7 @@ public final class Check {
      * @throws NullPointerException     if {@code value} is {@code null}
      * @throws IllegalArgumentException if negative
      */
-    public static Duration nonNegative(String name, Duration value) {
+    public static Duration nonNegative(String name, @Nullable Duration value) {
         if (notNull(name, value).isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative (zero or longer), got " + value);
         }

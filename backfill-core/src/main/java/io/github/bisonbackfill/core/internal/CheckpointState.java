@@ -2,6 +2,7 @@ package io.github.bisonbackfill.core.internal;
 
 import io.github.bisonbackfill.core.ClientCheckpoint;
 import io.github.bisonbackfill.core.ClientKey;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,11 +20,12 @@ public final class CheckpointState {
     /** The current {@code version} of a checkpoint file. */
     public static final int VERSION = 1;
 
-    private String runId;
+    private @Nullable String runId;
     private final Map<ClientKey, ClientCheckpoint> clients = new LinkedHashMap<>();
 
     /** The JSON shape of a checkpoint file. */
-    public record Document(String format, int version, String runId, List<ClientCheckpoint> clients) {
+    public record Document(@Nullable String format, int version, @Nullable String runId,
+                           @Nullable List<@Nullable ClientCheckpoint> clients) {
     }
 
     /** @return the current run id, if any */
@@ -61,7 +63,7 @@ public final class CheckpointState {
      * @return its state
      * @throws IllegalArgumentException if it is not a checkpoint document of a supported version
      */
-    public static CheckpointState fromDocument(Document d) {
+    public static CheckpointState fromDocument(@Nullable Document d) {
         if (d == null || !FORMAT.equals(d.format())) {
             throw new IllegalArgumentException("not a bison-backfill checkpoint (format is "
                     + (d == null ? "missing" : Text.quote(d.format(), 60)) + ")");

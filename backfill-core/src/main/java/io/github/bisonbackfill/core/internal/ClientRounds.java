@@ -3,6 +3,7 @@ package io.github.bisonbackfill.core.internal;
 import io.github.bisonbackfill.core.BackfillOrchestrator;
 import io.github.bisonbackfill.core.ClientSpec;
 import io.github.bisonbackfill.core.ErrorInfo;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class ClientRounds {
      * @return one result per client, in {@code clients} order
      */
     public <R> List<R> run(String what, List<ClientSpec> clients, Lanes.Task<R> task, Function<ClientSpec, R> notRun,
-                           Function<R, ErrorInfo> failure, BinaryOperator<R> merge) {
+                           Function<R, @Nullable ErrorInfo> failure, BinaryOperator<R> merge) {
         List<R> results = new ArrayList<>(lanes.run(clients, task, notRun));
         for (int round = 1; round <= retryRounds; round++) {
             List<ClientSpec> again = new ArrayList<>();

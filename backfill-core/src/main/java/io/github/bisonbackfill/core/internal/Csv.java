@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +14,7 @@ public final class Csv {
      * @param cells the cells ({@code null} is an empty cell)
      * @return one line, ending in CRLF
      */
-    public static String line(List<String> cells) {
+    public static String line(List<@Nullable String> cells) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

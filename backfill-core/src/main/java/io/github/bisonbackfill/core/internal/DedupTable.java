@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,8 +24,8 @@ import java.util.Map;
 public final class DedupTable<K, T> {
     private final Comparator<? super T> preference;
     private int[] hashes;      // 0 = empty slot; stored hashes are never 0
-    private Object[] keys;
-    private Object[] items;
+    private @Nullable Object[] keys;
+    private @Nullable Object[] items;
     private int[] order;       // slot index per distinct key, in order of first appearance
     private int size;
     private int offered;
@@ -86,8 +88,8 @@ public final class DedupTable<K, T> {
 
     private void grow() {
         int[] oldHashes = hashes;
-        Object[] oldKeys = keys;
-        Object[] oldItems = items;
+        @Nullable Object[] oldKeys = keys;
+        @Nullable Object[] oldItems = items;
         int[] oldOrder = order;
         int n = size;
         allocate(oldHashes.length * 2);

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.core.internal;
 
 import io.github.bisonbackfill.core.RejectReason;
+import org.jspecify.annotations.Nullable;
 
 import java.text.Normalizer;
 import java.util.Locale;
@@ -25,7 +26,7 @@ public final class EmailScan {
      *
      * @return the normalised address ({@code String}) or why it is unusable ({@link RejectReason})
      */
-    public static Object normalizeOrReason(String raw) {
+    public static Object normalizeOrReason(@Nullable String raw) {
         if (raw == null) {
             return RejectReason.MISSING;
         }

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.core.internal;
 
 import io.github.bisonbackfill.bison.internal.DaemonThreads;
 import io.github.bisonbackfill.core.ClientSpec;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,8 +107,8 @@ public final class Lanes {
         for (int i = 0; i < clients.size(); i++) {
             byInstance.computeIfAbsent(clients.get(i).instance(), k -> new ArrayList<>()).add(i);
         }
-        AtomicReferenceArray<R> results = new AtomicReferenceArray<>(clients.size());
-        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        AtomicReferenceArray<@Nullable R> results = new AtomicReferenceArray<>(clients.size());
+        AtomicReference<@Nullable Throwable> fatal = new AtomicReference<>();
         int run = RUNS.incrementAndGet();
         ExecutorService outer = Executors.newFixedThreadPool(Math.max(1, byInstance.size()),
                 DaemonThreads.named("bison-backfill-" + run + "-lane"));
@@ -162,7 +163,8 @@ public final class Lanes {
     }
 
     private <R> void runLane(List<ClientSpec> clients, List<Integer> indexes, Lane lane, ExecutorService inner,
-                             Task<R> task, AtomicReferenceArray<R> results, AtomicReference<Throwable> fatal) {
+                             Task<R> task, AtomicReferenceArray<@Nullable R> results,
+                             AtomicReference<@Nullable Throwable> fatal) {
         boolean first = true;
         for (int from = 0; from < indexes.size() && fatal.get() == null; from += clientsPerBatch) {
             List<Integer> batch = indexes.subList(from, Math.min(indexes.size(), from + clientsPerBatch));
@@ -191,7 +193,7 @@ public final class Lanes {
         }
     }
 
-    private static boolean pause(Duration d, AtomicReference<Throwable> fatal) {
+    private static boolean pause(Duration d, AtomicReference<@Nullable Throwable> fatal) {
         if (d.isZero()) {
             return true;
         }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Locale;
 import java.util.Set;
 
@@ -16,7 +18,7 @@ public final class Names {
     }
 
     /** First and last name; either may be {@code null}. */
-    public record Split(String first, String last) {
+    public record Split(@Nullable String first, @Nullable String last) {
         static final Split NONE = new Split(null, null);
     }
 
@@ -32,7 +34,7 @@ public final class Names {
      *       name only.</li>
      * </ul>
      */
-    public static Split split(String displayName) {
+    public static Split split(@Nullable String displayName) {
         String s = Text.clean(displayName);
         if (s == null || s.indexOf('@') >= 0) {
             return Split.NONE;

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Small text helpers shared by the email normaliser, the mapper and the reports. Stateless and
  * thread-safe.
@@ -25,7 +27,7 @@ public final class Text {
     }
 
     /** Trims {@link #isTrimChar} characters from both ends; {@code null} stays {@code null}. */
-    public static String trim(String s) {
+    public static @Nullable String trim(@Nullable String s) {
         if (s == null) {
             return null;
         }
@@ -44,7 +46,7 @@ public final class Text {
      * Trims like {@link #trim}, removes NUL characters (PostgreSQL {@code text} cannot store them),
      * and maps an empty result to {@code null}.
      */
-    public static String clean(String s) {
+    public static @Nullable String clean(@Nullable String s) {
         String t = trim(s);
         if (t == null || t.isEmpty()) {
             return null;
@@ -52,7 +54,7 @@ public final class Text {
         return t.indexOf('\u0000') >= 0 ? trimToNullRaw(t.replace("\u0000", "")) : t;
     }
 
-    private static String trimToNullRaw(String s) {
+    private static @Nullable String trimToNullRaw(String s) {
         String t = trim(s);
         return t.isEmpty() ? null : t;
     }
@@ -61,7 +63,7 @@ public final class Text {
      * A short, printable rendering of a possibly hostile value for messages: quoted, control and
      * invisible characters escaped as {@code \\uXXXX}, cut to {@code max} characters.
      */
-    public static String quote(String s, int max) {
+    public static String quote(@Nullable String s, int max) {
         if (s == null) {
             return "null";
         }

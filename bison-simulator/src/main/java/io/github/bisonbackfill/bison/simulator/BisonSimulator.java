@@ -10,6 +10,7 @@ import io.github.bisonbackfill.bison.simulator.internal.RequestLog;
 import io.github.bisonbackfill.bison.simulator.internal.Settings;
 import io.github.bisonbackfill.bison.simulator.internal.SwitcherPlan;
 import io.github.bisonbackfill.bison.simulator.internal.WorkspaceSpec;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -315,7 +316,7 @@ public final class BisonSimulator implements AutoCloseable {
         /** Ids of the workspaces {@link #generatedWorkspaces} added: their names come from the pool. */
         private final Set<Long> generatedIds = new HashSet<>();
         private SimulatedUser user = DEFAULT_SUPER_ADMIN;
-        private SwitcherPlan foreignSwitcher;
+        private @Nullable SwitcherPlan foreignSwitcher;
 
         InstanceBuilder() {
         }
@@ -440,7 +441,7 @@ public final class BisonSimulator implements AutoCloseable {
     public static final class Builder {
         private long seed = DEFAULT_SEED;
         private InstantSource clock = InstantSource.system();
-        private Instant dataAnchor;
+        private @Nullable Instant dataAnchor;
         private final Map<String, InstanceBuilder> instances = new LinkedHashMap<>();
         private Duration lagMin = DEFAULT_SWITCH_LAG;
         private Duration lagMax = DEFAULT_SWITCH_LAG;
@@ -452,7 +453,7 @@ public final class BisonSimulator implements AutoCloseable {
         private double instanceRate;
         private int instanceBurst;
         private RetryAfterMode retryAfterMode = DEFAULT_RETRY_AFTER_MODE;
-        private SwitcherPlan foreignSwitcher;
+        private @Nullable SwitcherPlan foreignSwitcher;
         private int requestLogCapacity = DEFAULT_REQUEST_LOG_CAPACITY;
         private final Map<Fault, Double> backgroundFaults = new LinkedHashMap<>(DEFAULT_BACKGROUND_FAULTS);
         private double arrivalProbability = DEFAULT_REPLY_ARRIVAL_PROBABILITY;

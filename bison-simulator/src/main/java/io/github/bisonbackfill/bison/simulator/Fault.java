@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.simulator;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,9 +22,9 @@ public final class Fault {
     private final FaultKind kind;
     private final int status;
     private final Duration delay;
-    private final RetryAfterMode retryAfterMode;
+    private final @Nullable RetryAfterMode retryAfterMode;
 
-    private Fault(FaultKind kind, int status, Duration delay, RetryAfterMode retryAfterMode) {
+    private Fault(FaultKind kind, int status, Duration delay, @Nullable RetryAfterMode retryAfterMode) {
         this.kind = kind;
         this.status = status;
         this.delay = delay;
@@ -165,7 +167,7 @@ public final class Fault {
      *
      * @return the mode or {@code null}
      */
-    public RetryAfterMode retryAfterMode() {
+    public @Nullable RetryAfterMode retryAfterMode() {
         return retryAfterMode;
     }
 

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.simulator;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -21,7 +23,8 @@ import java.util.Objects;
  * @param timestamp   when the response was sent (simulator clock)
  */
 public record RecordedRequest(String instance, String method, String path, String query, Endpoint endpoint,
-                              Long keyId, boolean superAdmin, Long workspaceId, int status, String fault,
+                              @Nullable Long keyId, boolean superAdmin, @Nullable Long workspaceId, int status,
+                              @Nullable String fault,
                               Instant timestamp) {
     /**
      * Validates the entry.

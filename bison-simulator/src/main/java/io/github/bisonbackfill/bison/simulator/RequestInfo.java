@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.simulator;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,7 +19,8 @@ import java.util.Objects;
  *                    unauthenticated
  */
 public record RequestInfo(String instance, String method, String path, Endpoint endpoint,
-                          Map<String, String> query, Long keyId, Long workspaceId) {
+                          Map<String, String> query, @Nullable Long keyId,
+                          @Nullable Long workspaceId) {
     /**
      * Validates and copies the request summary.
      *

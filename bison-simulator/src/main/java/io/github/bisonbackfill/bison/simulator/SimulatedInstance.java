@@ -10,6 +10,7 @@ import io.github.bisonbackfill.bison.simulator.internal.InstanceState;
 import io.github.bisonbackfill.bison.simulator.internal.SimLead;
 import io.github.bisonbackfill.bison.simulator.internal.SimReply;
 import io.github.bisonbackfill.bison.simulator.internal.SwitcherPlan;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -227,7 +228,7 @@ public final class SimulatedInstance {
      * @param email an email, may be {@code null}
      * @return whether it is usable
      */
-    public static boolean isUsableEmail(String email) {
+    public static boolean isUsableEmail(@Nullable String email) {
         return DataGenerator.usableEmail(email);
     }
 

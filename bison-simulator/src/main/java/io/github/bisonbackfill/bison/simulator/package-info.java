@@ -3,7 +3,8 @@
  * {@link io.github.bisonbackfill.bison.simulator.BisonSimulator} (JDK {@code HttpServer} on loopback),
  * simulated instances, users and workspaces, scripted faults ({@code Fault}, {@code Faults}), the
  * workspace-switch race, and the record of requests it received. See {@code docs/simulator.md}.
- *
- * <p>Nullness is not yet annotated in this package.
  */
+@NullMarked
 package io.github.bisonbackfill.bison.simulator;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** Reads the total from {@code Content-Range: 0-24/3573} or {@code *}{@code /0}. */
 public final class ContentRange {
     private ContentRange() {
@@ -11,7 +13,7 @@ public final class ContentRange {
      * @param header the header value, may be {@code null}
      * @return the total, or -1 when absent, {@code *} or unreadable
      */
-    public static long total(String header) {
+    public static long total(@Nullable String header) {
         if (header == null) {
             return -1;
         }

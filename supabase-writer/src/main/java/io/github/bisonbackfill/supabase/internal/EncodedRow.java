@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 /**
@@ -8,5 +10,5 @@ import java.util.Map;
  * @param row  column to JSON value
  * @param json the row as a JSON object
  */
-public record EncodedRow(Map<String, Object> row, byte[] json) {
+public record EncodedRow(Map<String, @Nullable Object> row, byte[] json) {
 }

@@ -6,6 +6,7 @@ import io.github.bisonbackfill.supabase.PostgrestError;
 import io.github.bisonbackfill.supabase.SupabaseAuthException;
 import io.github.bisonbackfill.supabase.SupabaseNotFoundException;
 import io.github.bisonbackfill.supabase.SupabaseServiceException;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.util.Set;
@@ -39,7 +40,7 @@ public final class Errors {
         return new PostgrestError(response.status(), null, text.isBlank() ? null : excerpt(text), null, null);
     }
 
-    private static String field(JsonNode node, String name) {
+    private static @Nullable String field(JsonNode node, String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return null;
@@ -170,7 +171,7 @@ public final class Errors {
      * @param advice   extra advice for the caller, or {@code null}
      */
     public static SupabaseServiceException toException(String action, String table, String target,
-                                                       PostgrestError error, int attempts, String advice) {
+                                                       PostgrestError error, int attempts, @Nullable String advice) {
         int status = error.status();
         String what = action + " failed with " + describe(error)
                 + (attempts > 1 ? " after " + attempts + " attempts" : "");
@@ -193,7 +194,7 @@ public final class Errors {
         return new SupabaseServiceException(what + (hint == null ? "" : ". " + hint), error, attempts);
     }
 
-    private static String adviceFor(PostgrestError e) {
+    private static @Nullable String adviceFor(PostgrestError e) {
         String code = e.code() == null ? "" : e.code();
         switch (code) {
             case "PGRST204":

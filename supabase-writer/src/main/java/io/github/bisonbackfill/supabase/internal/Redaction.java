@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +25,7 @@ public final class Redaction {
      * @param s text, may be {@code null}
      * @return the text with credential-shaped parts replaced by {@link #REDACTED}
      */
-    public static String text(String s) {
+    public static @Nullable String text(@Nullable String s) {
         if (s == null) {
             return null;
         }

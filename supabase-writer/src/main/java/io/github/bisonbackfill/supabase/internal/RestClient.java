@@ -23,6 +23,7 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ public final class RestClient implements Closeable {
      * @param headers      extra headers
      * @param body         JSON body or {@code null}
      */
-    public record Request(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+    public record Request(String method, String pathAndQuery, Map<String, String> headers, byte @Nullable [] body) {
     }
 
     /**
@@ -106,7 +107,7 @@ public final class RestClient implements Closeable {
 
     private final String baseUrl;
     private final String apiKey;
-    private final String schema;
+    private final @Nullable String schema;
     private final Duration attemptTimeout;
     private final Duration callTimeout;
     private final int maxAttempts;
@@ -134,7 +135,7 @@ public final class RestClient implements Closeable {
      * @param clock          clock for HTTP-date {@code Retry-After}
      * @param customizer     called with the HttpClient builder before it is built
      */
-    public RestClient(String baseUrl, String apiKey, String schema, Duration connectTimeout,
+    public RestClient(String baseUrl, String apiKey, @Nullable String schema, Duration connectTimeout,
                       Duration attemptTimeout, Duration callTimeout, int maxAttempts, Duration retryBaseDelay,
                       Duration retryMaxDelay, int maxConnections, ObjectMapper mapper, Clock clock,
                       Consumer<HttpClientBuilder> customizer) {
@@ -182,7 +183,7 @@ public final class RestClient implements Closeable {
     }
 
     /** The schema, or {@code null} for the server's default. */
-    public String schema() {
+    public @Nullable String schema() {
         return schema;
     }
 
@@ -266,7 +267,7 @@ public final class RestClient implements Closeable {
                 || failure instanceof ConnectionRequestTimeoutException;
     }
 
-    private boolean retryableResponse(RestResponse response, RetryMode mode) {
+    private boolean retryableResponse(@Nullable RestResponse response, RetryMode mode) {
         if (response == null || response.successful()) {
             return false;
         }
@@ -293,7 +294,7 @@ public final class RestClient implements Closeable {
     }
 
     /** Delay before the next attempt: the server's {@code Retry-After} if given, else jittered exponential backoff. */
-    Duration delay(int attemptsMade, RestResponse last) {
+    Duration delay(int attemptsMade, @Nullable RestResponse last) {
         if (last != null) {
             Duration retryAfter = retryAfter(last.header("Retry-After"), clock);
             if (retryAfter != null) {
@@ -317,7 +318,7 @@ public final class RestClient implements Closeable {
      *
      * @return the delay (zero for a past date), or {@code null} when absent or unreadable
      */
-    public static Duration retryAfter(String header, Clock clock) {
+    public static @Nullable Duration retryAfter(@Nullable String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return null;
         }

@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.supabase.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -13,7 +15,7 @@ import java.util.Map;
 public record RestResponse(int status, Map<String, String> headers, byte[] body) {
 
     /** A header by case-insensitive name, or {@code null}. */
-    public String header(String name) {
+    public @Nullable String header(String name) {
         return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 

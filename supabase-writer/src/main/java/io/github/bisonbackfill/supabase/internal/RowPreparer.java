@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bisonbackfill.supabase.DuplicateRule;
 import io.github.bisonbackfill.supabase.PostgrestError;
 import io.github.bisonbackfill.supabase.RejectedRow;
+import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
  * bytes.
  */
 public final class RowPreparer {
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, @Nullable Object>> MAP = new TypeReference<>() { };
 
     /**
      * The rows of one call, ready to send.
@@ -74,10 +75,10 @@ public final class RowPreparer {
                             long maxBatchBytes) {
         List<RejectedRow> rejected = new ArrayList<>();
         int dropped = 0;
-        Map<Object, Map<String, Object>> kept = new LinkedHashMap<>();
+        Map<Object, Map<String, @Nullable Object>> kept = new LinkedHashMap<>();
         int index = 0;
         for (Object row : rows) {
-            Map<String, Object> map = toMap(row, index);
+            Map<String, @Nullable Object> map = toMap(row, index);
             if (conflictKey.isEmpty()) {
                 kept.put(index, map);
             } else {
@@ -85,11 +86,11 @@ public final class RowPreparer {
                 if (key == null) {
                     rejected.add(new RejectedRow(Collections.unmodifiableMap(map), nullKeyError(map, conflictKey)));
                 } else {
-                    Map<String, Object> earlier = kept.get(key);
+                    Map<String, @Nullable Object> earlier = kept.get(key);
                     if (earlier == null) {
                         kept.put(key, map);
                     } else {
-                        Map<String, Object> chosen = rule.choose(earlier, map);
+                        Map<String, @Nullable Object> chosen = rule.choose(earlier, map);
                         if (chosen == null || !key.equals(key(chosen, conflictKey))) {
                             throw new IllegalStateException("the duplicate rule must return a row with the same conflict key "
                                     + conflictKey + " = " + key + ", got " + (chosen == null ? "null" : key(chosen, conflictKey)));
@@ -101,8 +102,8 @@ public final class RowPreparer {
             }
             index++;
         }
-        Map<List<String>, List<Map<String, Object>>> grouped = new LinkedHashMap<>();
-        for (Map<String, Object> map : kept.values()) {
+        Map<List<String>, List<Map<String, @Nullable Object>>> grouped = new LinkedHashMap<>();
+        for (Map<String, @Nullable Object> map : kept.values()) {
             grouped.computeIfAbsent(List.copyOf(new TreeSet<>(map.keySet())), c -> new ArrayList<>()).add(map);
         }
         Map<List<String>, List<EncodedRow>> groups = new LinkedHashMap<>();
@@ -137,11 +138,11 @@ public final class RowPreparer {
         return new Prepared(batches, dropped, rejected);
     }
 
-    private Map<String, Object> toMap(Object row, int index) {
+    private Map<String, @Nullable Object> toMap(@Nullable Object row, int index) {
         if (row == null) {
             throw new IllegalArgumentException("row " + index + " is null");
         }
-        Map<String, Object> map;
+        Map<String, @Nullable Object> map;
         try {
             map = mapper.convertValue(row, MAP);
         } catch (IllegalArgumentException e) {
@@ -159,7 +160,7 @@ public final class RowPreparer {
         return map;
     }
 
-    private EncodedRow encode(Map<String, Object> map) {
+    private EncodedRow encode(Map<String, @Nullable Object> map) {
         try {
             return new EncodedRow(Collections.unmodifiableMap(map), mapper.writeValueAsBytes(map));
         } catch (JsonProcessingException e) {
@@ -168,7 +169,7 @@ public final class RowPreparer {
     }
 
     /** The conflict key of a row, with numbers normalised (1, 1L and 1.0 are one key); null if a part is missing. */
-    private static List<Object> key(Map<String, Object> row, List<String> conflictKey) {
+    private static @Nullable List<Object> key(Map<String, @Nullable Object> row, List<String> conflictKey) {
         List<Object> key = new ArrayList<>(conflictKey.size());
         for (String column : conflictKey) {
             Object v = row.get(column);
@@ -180,7 +181,7 @@ public final class RowPreparer {
         return key;
     }
 
-    private static String sortKey(Map<String, Object> row, List<String> conflictKey) {
+    private static String sortKey(Map<String, @Nullable Object> row, List<String> conflictKey) {
         StringBuilder sb = new StringBuilder();
         for (Object part : key(row, conflictKey)) {
             sb.append(part instanceof BigDecimal d ? d.toPlainString() : String.valueOf(part)).append('\u0000');
@@ -196,7 +197,7 @@ public final class RowPreparer {
         }
     }
 
-    private static PostgrestError nullKeyError(Map<String, Object> row, List<String> conflictKey) {
+    private static PostgrestError nullKeyError(Map<String, @Nullable Object> row, List<String> conflictKey) {
         List<String> missing = conflictKey.stream().filter(c -> row.get(c) == null).toList();
         // SQLSTATE 23502 (not_null_violation), status 0: decided here, never sent.
         return new PostgrestError(0, "23502", "conflict column(s) " + missing + " null or missing: row not sent",

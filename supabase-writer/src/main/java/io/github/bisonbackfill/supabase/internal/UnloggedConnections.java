@@ -7,6 +7,7 @@ import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -35,7 +36,7 @@ public final class UnloggedConnections {
     }
 
     private static final class Connection extends DefaultBHttpClientConnection implements ManagedHttpClientConnection {
-        private volatile Timeout socketTimeout;
+        private volatile @Nullable Timeout socketTimeout;
 
         Connection() {
             super(Http1Config.DEFAULT, null, null, null, null, null, DefaultHttpResponseParserFactory.INSTANCE);
@@ -54,13 +55,13 @@ public final class UnloggedConnections {
         }
 
         @Override
-        public Socket getSocket() {
+        public @Nullable Socket getSocket() {
             SocketHolder holder = getSocketHolder();
             return holder == null ? null : holder.getSocket();
         }
 
         @Override
-        public SSLSession getSSLSession() {
+        public @Nullable SSLSession getSSLSession() {
             return getSocket() instanceof SSLSocket ssl ? ssl.getSession() : null;
         }
 

@@ -9,6 +9,7 @@ import io.github.bisonbackfill.supabase.Resolution;
 import io.github.bisonbackfill.supabase.SupabaseException;
 import io.github.bisonbackfill.supabase.SupabaseIoException;
 import io.github.bisonbackfill.supabase.UpsertResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,10 @@ public final class WriteCall {
     private final ObjectMapper mapper;
     private final String table;
     private final List<String> onConflict; // empty for a plain insert
-    private final Resolution resolution;
+    private final @Nullable Resolution resolution;
     private final BatchListener listener;
     private final String action;
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicReference<@Nullable RuntimeException> failure = new AtomicReference<>();
 
     private long acknowledged;
     private long affected;
@@ -59,7 +60,7 @@ public final class WriteCall {
      * @param listener   per-batch listener
      */
     public WriteCall(RestClient rest, ObjectMapper mapper, String table, List<String> onConflict,
-                     Resolution resolution, BatchListener listener) {
+                     @Nullable Resolution resolution, BatchListener listener) {
         this.rest = rest;
         this.mapper = mapper;
         this.table = table;
@@ -78,7 +79,7 @@ public final class WriteCall {
      * @return the result; every row acknowledged or rejected
      * @throws SupabaseException when a request fails in a way no row-level report can express
      */
-    public UpsertResult run(RowPreparer.Prepared prepared, int submitted, ExecutorService pool) {
+    public UpsertResult run(RowPreparer.Prepared prepared, int submitted, @Nullable ExecutorService pool) {
         rejected.addAll(prepared.rejected());
         rowsTotal = prepared.rowCount();
         List<Future<?>> futures = new ArrayList<>();
