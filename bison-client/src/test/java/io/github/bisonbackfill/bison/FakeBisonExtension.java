@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The fixture of the client-against-{@link FakeBison} tests: a {@link MockWebServer} serving a fresh
  * {@link FakeBison}, started before each test and closed after it. Register it on an instance field
  * ({@code @RegisterExtension final FakeBisonExtension fake = new FakeBisonExtension();}): each test
- * gets its own server and fake.
+ * gets its own server and fake. The server's connections send without Nagle's delay
+ * ({@link NoDelayServerSockets}), so a request takes about 1 ms on loopback rather than about 44.
  */
 final class FakeBisonExtension implements BeforeEachCallback, AfterEachCallback {
     private final MockWebServer server = new MockWebServer();
@@ -17,6 +18,7 @@ final class FakeBisonExtension implements BeforeEachCallback, AfterEachCallback 
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        server.setServerSocketFactory(NoDelayServerSockets.INSTANCE);
         server.setDispatcher(bison);
         server.start();
     }

@@ -192,9 +192,13 @@ class SuperAdminSafetyTest {
         // back within one fence group, and the data trailed the read-back, so the immediate re-read of
         // the group came from the other workspace too. Its total differed consistently, and the scan
         // took that for replies arriving mid-scan, keeping workspace 12's replies as 37's. Request 3
-        // (a page of the group) and requests 5-6 (the next reads after it) are served from workspace 12.
-        bison.servedFrom = n -> n == 3 || n == 5 || n == 6 ? 12L : null;
-        try (BisonClient client = client()) {
+        // (a page of the group) and requests 5-11 (the next reads after it: the re-establishment's probe
+        // and the 6 reads of its flip wait) are served from workspace 12: the data trails the read-back
+        // through the whole flip wait, never longer. Time moves only by the waits (FakeTiming.stopped),
+        // so that wait (5 x 2 ms) is 6 reads however fast the server answers.
+        bison.servedFrom = n -> n == 3 || (n >= 5 && n <= 11) ? 12L : null;
+        FakeTiming timing = FakeTiming.stopped(java.time.Instant.parse("2025-10-14T17:03:21Z"));
+        try (BisonClient client = fake.client().superAdminKey(FakeBison.SUPER_KEY).timing(timing).build()) {
             ScanResult scan = client.scanInterestedReplies(37);
 
             assertThat(scan.replies()).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(bison.interestedIds(37));
@@ -203,7 +207,7 @@ class SuperAdminSafetyTest {
             assertThat(scan.totalAtEnd()).isEqualTo(45);
             assertThat(scan.violationsDetected()).isEqualTo(1);
             assertThat(scan.violationsRecovered()).isEqualTo(1);
-            // The first re-establishment's flip wait (10 ms here) ends while request 6 still holds
+            // The first re-establishment's flip wait (10 ms here) ends while the data still holds
             // workspace 12's page 1: the re-read's totals then disagree, a violation, one more switch.
             assertThat(client.safetyCounters().switches()).isEqualTo(3);
         }
