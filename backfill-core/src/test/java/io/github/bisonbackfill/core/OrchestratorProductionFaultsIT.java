@@ -4,6 +4,7 @@ import io.github.bisonbackfill.bison.BisonClient;
 import io.github.bisonbackfill.bison.Reply;
 import io.github.bisonbackfill.bison.simulator.BisonSimulator;
 import io.github.bisonbackfill.bison.simulator.SimulatedInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,6 +48,9 @@ class OrchestratorProductionFaultsIT {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2})
+    // A seed takes 4-8 min (waiting for quiet windows between foreign switches); the tier's 10 min
+    // default is a hang guard too close to that under load.
+    @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
     void superAdminKeysOnly_underTheProductionFaultMix_oneRunCompletesAll24_andTheTableIsExact(long seed) {
         try (BisonSimulator sim = simulator(seed); LeadsTable table = new LeadsTable()) {
             List<BisonClient> clients = new ArrayList<>();
