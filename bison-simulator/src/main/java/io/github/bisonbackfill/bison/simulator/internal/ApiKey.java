@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One API key of an instance. {@code toString()} never shows the secret.
  *
@@ -10,7 +12,8 @@ package io.github.bisonbackfill.bison.simulator.internal;
  * @param workspaceId the workspace of an api-user key, {@code null} for super-admin
  * @param bucket      its rate-limit bucket, {@code null} when unlimited
  */
-public record ApiKey(long id, String name, String secret, boolean superAdmin, Long workspaceId, TokenBucket bucket) {
+public record ApiKey(long id, String name, String secret, boolean superAdmin, @Nullable Long workspaceId,
+                     @Nullable TokenBucket bucket) {
 
     /**
      * The bearer token {@code <id>|<secret>}.

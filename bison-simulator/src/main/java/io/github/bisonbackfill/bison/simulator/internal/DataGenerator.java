@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
 import io.github.bisonbackfill.bison.CustomVariable;
+import org.jspecify.annotations.Nullable;
 
 import java.text.Normalizer;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class DataGenerator {
      * missing (the JSON key absent), and invalid forms that have no usable address. Unmodifiable;
      * contains {@code null}.
      */
-    public static final List<String> BAD_FROM_ADDRESSES = Collections.unmodifiableList(
+    public static final List<@Nullable String> BAD_FROM_ADDRESSES = Collections.unmodifiableList(
             Arrays.asList("", null, "not-an-email", "   ", "jane.doe@", "@example.com"));
 
     private static final String[] FIRST = {"Dana", "Siobhán", "José", "Mary-Kate", "Jean-Luc", "Zoë", "Łukasz",
@@ -74,7 +75,7 @@ public final class DataGenerator {
     private static final String[] COMPANIES = {"Acme Logistics", "Smith, Jones & Co.", "Café Ñandú",
         "Harbor Insurance", "Müller & Söhne GmbH", "O'Reilly Roofing, Inc.", "Blue Sky Dental", "Zürich Re",
         "Brightline Solar", "Peak & Pine Realty", "Northwind Traders", "Globex, Ltd."};
-    private static final String[] TITLES = {"Ops Director", "CEO", "Head of Sales, EMEA", "Owner",
+    private static final @Nullable String[] TITLES = {"Ops Director", "CEO", "Head of Sales, EMEA", "Owner",
         "VP Marketing", "Founder & CEO", "Directeur général", null};
     private static final String[] STATUSES = {"verified", "verified", "verified", "risky", "unknown", "bounced"};
     private static final String[] PHONE_NAMES = {"phone", "Phone Number", "Mobile", "mobile_phone", "Cell",
@@ -272,7 +273,7 @@ public final class DataGenerator {
      * @param email the email, may be {@code null}
      * @return {@code true} when usable
      */
-    public static boolean usableEmail(String email) {
+    public static boolean usableEmail(@Nullable String email) {
         if (email == null) {
             return false;
         }
@@ -416,7 +417,7 @@ public final class DataGenerator {
                 pick(STATUSES), List.copyOf(vars), created);
     }
 
-    private String fromName(String first, String last, String company) {
+    private @Nullable String fromName(String first, String last, String company) {
         return switch (random.nextInt(20)) {
             case 0, 1, 2 -> last + ", " + first;
             case 3, 4 -> first + " " + last + ", " + company;
@@ -459,14 +460,14 @@ public final class DataGenerator {
         return ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
     }
 
-    private <T> T pick(T[] values) {
+    private <T extends @Nullable Object> T pick(T[] values) {
         return values[random.nextInt(values.length)];
     }
 
     private static final class Draft {
         String uuid;
         long workspaceId;
-        SimLead lead;
+        @Nullable SimLead lead;
         boolean repeatLead;
         boolean minimalLead;
         String folder;
@@ -478,11 +479,11 @@ public final class DataGenerator {
         String htmlBody;
         String rawBody;
         Instant dateReceived;
-        Long scheduledEmailId;
-        Long campaignId;
+        @Nullable Long scheduledEmailId;
+        @Nullable Long campaignId;
         long senderEmailId;
-        String fromName;
-        String fromEmail;
+        @Nullable String fromName;
+        @Nullable String fromEmail;
         String toName;
         String toAddress;
         Instant createdAt;

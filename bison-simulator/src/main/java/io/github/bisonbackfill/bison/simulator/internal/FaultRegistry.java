@@ -3,6 +3,7 @@ package io.github.bisonbackfill.bison.simulator.internal;
 import io.github.bisonbackfill.bison.simulator.Fault;
 import io.github.bisonbackfill.bison.simulator.RequestInfo;
 import io.github.bisonbackfill.bison.simulator.RequestMatcher;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class FaultRegistry {
      *                from the serving instance's fault-rule stream)
      * @return the fault, or {@code null}
      */
-    public Fault take(RequestInfo request, DoublePredicate hits) {
+    public @Nullable Fault take(RequestInfo request, DoublePredicate hits) {
         for (Rule rule : rules) {
             if (rule.remaining().get() == 0 || !rule.matcher().matches(request)) {
                 continue;

@@ -12,6 +12,7 @@ import io.github.bisonbackfill.bison.simulator.FaultKind;
 import io.github.bisonbackfill.bison.simulator.RecordedRequest;
 import io.github.bisonbackfill.bison.simulator.RequestInfo;
 import io.github.bisonbackfill.bison.simulator.RetryAfterMode;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,7 +65,7 @@ public final class InstanceServer implements AutoCloseable {
     private final HttpServer server;
     private final String baseUrl;
 
-    private record Route(Endpoint endpoint, String param, boolean wrongMethod) {
+    private record Route(Endpoint endpoint, @Nullable String param, boolean wrongMethod) {
     }
 
     private record Response(int status, byte[] body, String contentType, Map<String, String> headers) {
@@ -294,7 +295,7 @@ public final class InstanceServer implements AutoCloseable {
     }
 
     private Response dispatch(Route route, ApiKey key, RequestInfo info, Map<String, String> query, byte[] body,
-                              String contentType) throws IOException {
+                              @Nullable String contentType) throws IOException {
         return switch (route.endpoint()) {
             case USERS -> users(key, info.workspaceId());
             case WORKSPACES -> key.superAdmin() ? workspaces() : forbidden();
@@ -329,8 +330,8 @@ public final class InstanceServer implements AutoCloseable {
         return ok(Map.of("data", list));
     }
 
-    private Map<String, Object> workspaceJson(Workspace w) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private Map<String, @Nullable Object> workspaceJson(Workspace w) {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
         m.put("id", w.id());
         m.put("name", w.name());
         m.put("personal_team", false);
@@ -424,7 +425,7 @@ public final class InstanceServer implements AutoCloseable {
         data.put(name + "_percentage", String.format(Locale.ROOT, "%.2f", pct));
     }
 
-    private static LocalDate date(Map<String, String> query, String field, Map<String, List<String>> errors) {
+    private static @Nullable LocalDate date(Map<String, String> query, String field, Map<String, List<String>> errors) {
         String v = query.get(field);
         String label = field.replace('_', ' ');
         if (v == null || v.isBlank()) {
@@ -487,7 +488,7 @@ public final class InstanceServer implements AutoCloseable {
             data.add(replyJson(all.get(i)));
         }
         String path = baseUrl + "/api/replies";
-        Map<String, Object> links = new LinkedHashMap<>();
+        Map<String, @Nullable Object> links = new LinkedHashMap<>();
         links.put("first", path + "?page=1");
         links.put("last", path + "?page=" + lastPage);
         links.put("prev", page > 1 ? path + "?page=" + (page - 1) : null);
@@ -498,7 +499,7 @@ public final class InstanceServer implements AutoCloseable {
             metaLinks.add(metaLink(path + "?page=" + p, String.valueOf(p), p == page));
         }
         metaLinks.add(metaLink(page < lastPage ? path + "?page=" + (page + 1) : null, "Next &raquo;", false));
-        Map<String, Object> meta = new LinkedHashMap<>();
+        Map<String, @Nullable Object> meta = new LinkedHashMap<>();
         meta.put("current_page", page);
         meta.put("from", data.isEmpty() ? null : fromIdx + 1);
         meta.put("last_page", lastPage);
@@ -514,16 +515,16 @@ public final class InstanceServer implements AutoCloseable {
         return ok(body);
     }
 
-    private static Map<String, Object> metaLink(String url, String label, boolean active) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static Map<String, @Nullable Object> metaLink(@Nullable String url, String label, boolean active) {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
         m.put("url", url);
         m.put("label", label);
         m.put("active", active);
         return m;
     }
 
-    private Map<String, Object> replyJson(SimReply r) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private Map<String, @Nullable Object> replyJson(SimReply r) {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("uuid", r.uuid());
         m.put("folder", r.folder());
@@ -572,8 +573,8 @@ public final class InstanceServer implements AutoCloseable {
         return m;
     }
 
-    private Map<String, Object> leadJson(SimLead l, boolean withStats) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private Map<String, @Nullable Object> leadJson(SimLead l, boolean withStats) {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
         m.put("id", l.id());
         m.put("uuid", l.uuid());
         m.put("first_name", l.firstName());
@@ -585,7 +586,7 @@ public final class InstanceServer implements AutoCloseable {
         m.put("status", l.status());
         List<Object> vars = new ArrayList<>();
         for (CustomVariable v : l.customVariables()) {
-            Map<String, Object> cv = new LinkedHashMap<>();
+            Map<String, @Nullable Object> cv = new LinkedHashMap<>();
             cv.put("name", v.name());
             cv.put("value", v.value());
             vars.add(cv);
@@ -738,7 +739,7 @@ public final class InstanceServer implements AutoCloseable {
         return result.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void send(HttpExchange ex, Response r, RequestInfo info, ApiKey key, Fault fault) throws IOException {
+    private void send(HttpExchange ex, Response r, RequestInfo info, @Nullable ApiKey key, @Nullable Fault fault) throws IOException {
         if (r.status() == 429) {
             state.countRateLimited();
         }
@@ -757,7 +758,7 @@ public final class InstanceServer implements AutoCloseable {
         }
     }
 
-    private void record(RequestInfo info, ApiKey key, int status, Fault fault) {
+    private void record(RequestInfo info, @Nullable ApiKey key, int status, @Nullable Fault fault) {
         log.add(new RecordedRequest(state.name(), info.method(), info.path(), queryString(info.query()),
                 info.endpoint(), key == null ? null : key.id(), key != null && key.superAdmin(),
                 info.workspaceId(), status, fault == null ? null : fault.toString(), state.settings().clock().instant()));
@@ -776,7 +777,7 @@ public final class InstanceServer implements AutoCloseable {
         return sb.toString();
     }
 
-    private JsonNode input(Map<String, String> query, byte[] body, String contentType) {
+    private JsonNode input(Map<String, String> query, byte[] body, @Nullable String contentType) {
         com.fasterxml.jackson.databind.node.ObjectNode merged = mapper.createObjectNode();
         query.forEach(merged::put);
         if (body.length > 0) {
@@ -796,14 +797,14 @@ public final class InstanceServer implements AutoCloseable {
         return merged;
     }
 
-    private static Long asLong(JsonNode n) {
+    private static @Nullable Long asLong(JsonNode n) {
         if (n.isIntegralNumber()) {
             return n.asLong();
         }
         return asLong(n.asText());
     }
 
-    private static Long asLong(String s) {
+    private static @Nullable Long asLong(@Nullable String s) {
         if (s == null || s.isBlank()) {
             return null;
         }
@@ -814,7 +815,7 @@ public final class InstanceServer implements AutoCloseable {
         }
     }
 
-    private static Boolean bool(String s) {
+    private static @Nullable Boolean bool(@Nullable String s) {
         if (s == null || s.isBlank()) {
             return null;
         }
@@ -825,11 +826,11 @@ public final class InstanceServer implements AutoCloseable {
         };
     }
 
-    private static boolean wantsJson(String accept) {
+    private static boolean wantsJson(@Nullable String accept) {
         return accept != null && (accept.contains("/json") || accept.contains("+json"));
     }
 
-    private static Map<String, String> parseForm(String raw) {
+    private static Map<String, String> parseForm(@Nullable String raw) {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;

@@ -6,6 +6,7 @@ import io.github.bisonbackfill.bison.simulator.RetryAfterMode;
 import io.github.bisonbackfill.bison.simulator.ReplyOrder;
 import io.github.bisonbackfill.bison.simulator.SimulatedUser;
 import io.github.bisonbackfill.bison.simulator.SimulatorCounters;
+import org.jspecify.annotations.Nullable;
 
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class InstanceState {
     private final AtomicLong nextKeyId = new AtomicLong(1);
     private final ApiKey superAdminKey;
     private final UserContext userContext;
-    private final TokenBucket instanceBucket;
+    private final @Nullable TokenBucket instanceBucket;
     private final Object rateLock = new Object();
 
     private final AtomicLong requests = new AtomicLong();
@@ -65,7 +66,7 @@ public final class InstanceState {
     private final AtomicLong repliesArrived = new AtomicLong();
 
     private final Object switcherLock = new Object();
-    private volatile ForeignSwitcher foreignSwitcher;
+    private volatile @Nullable ForeignSwitcher foreignSwitcher;
 
     // One random stream per concern (RandomStream), each derived from the instance seed, none of them
     // the data generator's: turning a concern on leaves the generated data (and the other concerns) as
@@ -384,7 +385,7 @@ public final class InstanceState {
      *
      * @return the fault, or {@code null}
      */
-    public Fault drawBackgroundFault() {
+    public @Nullable Fault drawBackgroundFault() {
         if (backgroundFaults.length == 0) {
             return null;
         }
@@ -443,7 +444,7 @@ public final class InstanceState {
 
     // ---------------------------------------------------------------- keys
 
-    private ApiKey newKey(String keyName, boolean superAdmin, Long workspaceId) {
+    private ApiKey newKey(String keyName, boolean superAdmin, @Nullable Long workspaceId) {
         String secret;
         synchronized (keyRandom) {
             secret = DataGenerator.secret(keyRandom);
@@ -451,7 +452,7 @@ public final class InstanceState {
         return newKey(keyName, superAdmin, workspaceId, secret);
     }
 
-    private ApiKey newKey(String keyName, boolean superAdmin, Long workspaceId, String secret) {
+    private ApiKey newKey(String keyName, boolean superAdmin, @Nullable Long workspaceId, String secret) {
         TokenBucket bucket = settings.keyRatePerSecond() > 0
                 ? new TokenBucket(settings.keyRatePerSecond(), settings.keyBurst(), settings.clock()) : null;
         ApiKey key = new ApiKey(nextKeyId.getAndIncrement(), keyName, secret, superAdmin, workspaceId, bucket);
@@ -502,7 +503,7 @@ public final class InstanceState {
      * @param authorization the header value, possibly {@code null}
      * @return the key, or {@code null} when missing, malformed, unknown or revoked
      */
-    public ApiKey authenticate(String authorization) {
+    public @Nullable ApiKey authenticate(@Nullable String authorization) {
         if (authorization == null) {
             return null;
         }
@@ -519,7 +520,7 @@ public final class InstanceState {
      * @param token the token
      * @return the key or {@code null}
      */
-    public ApiKey byToken(String token) {
+    public @Nullable ApiKey byToken(String token) {
         int bar = token.indexOf('|');
         if (bar <= 0) {
             return null;

@@ -3,6 +3,7 @@ package io.github.bisonbackfill.bison.simulator.internal;
 import io.github.bisonbackfill.bison.simulator.Fault;
 import io.github.bisonbackfill.bison.simulator.RetryAfterMode;
 import io.github.bisonbackfill.bison.simulator.SwitchVisibility;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ import java.util.Map;
 public record Settings(long seed, InstantSource clock, Duration switchLagMin, Duration switchLagMax,
                        SwitchVisibility switchVisibility, Duration latencyMin, Duration latencyMax,
                        double keyRatePerSecond, int keyBurst, double instanceRatePerSecond, int instanceBurst,
-                       RetryAfterMode retryAfterMode, Duration foreignSwitcherInterval, Instant dataAnchor,
+                       RetryAfterMode retryAfterMode, @Nullable Duration foreignSwitcherInterval, Instant dataAnchor,
                        int requestLogCapacity, Map<Fault, Double> backgroundFaults,
                        double arrivalProbability, int arrivalMin, int arrivalMax, int badAddressReplies) {
 }

@@ -2,6 +2,7 @@ package io.github.bisonbackfill.bison.simulator.internal;
 
 import io.github.bisonbackfill.bison.CustomVariable;
 import io.github.bisonbackfill.bison.Lead;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,14 +17,14 @@ import java.util.List;
  * @param firstName       first name
  * @param lastName        last name
  * @param company         company
- * @param title           job title
+ * @param title           job title or {@code null}
  * @param notes           notes or {@code null}
  * @param status          verification status
  * @param customVariables custom variables
  * @param createdAt       creation time
  */
 public record SimLead(long id, String uuid, long workspaceId, String email, String firstName, String lastName,
-                      String company, String title, String notes, String status,
+                      String company, @Nullable String title, @Nullable String notes, String status,
                       List<CustomVariable> customVariables, Instant createdAt) {
 
     /**

@@ -1,6 +1,7 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
 import io.github.bisonbackfill.bison.Reply;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 
@@ -25,16 +26,17 @@ import java.time.Instant;
  * @param campaignId       campaign id or {@code null}
  * @param senderEmailId    sender email id
  * @param fromName         from name (may contain commas) or {@code null}
- * @param fromEmail        from address as sent (stray case/spaces)
+ * @param fromEmail        from address as sent (stray case/spaces), {@code null} when missing
  * @param toName           the agency sender's name
  * @param toAddress        the agency sender's address
  * @param createdAt        creation time
  * @param updatedAt        update time
  */
-public record SimReply(long id, String uuid, long workspaceId, SimLead lead, boolean minimalLead, String folder,
+public record SimReply(long id, String uuid, long workspaceId, @Nullable SimLead lead, boolean minimalLead, String folder,
                        boolean read, boolean interested, boolean automated, String subject, String textBody,
-                       String htmlBody, String rawBody, Instant dateReceived, Long scheduledEmailId,
-                       Long campaignId, long senderEmailId, String fromName, String fromEmail, String toName,
+                       String htmlBody, String rawBody, Instant dateReceived, @Nullable Long scheduledEmailId,
+                       @Nullable Long campaignId, long senderEmailId, @Nullable String fromName,
+                       @Nullable String fromEmail, String toName,
                        String toAddress, Instant createdAt, Instant updatedAt) {
 
     /**

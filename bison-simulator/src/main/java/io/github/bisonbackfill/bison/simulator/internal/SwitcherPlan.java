@@ -1,5 +1,7 @@
 package io.github.bisonbackfill.bison.simulator.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
@@ -7,13 +9,13 @@ import java.time.Duration;
  * {@code BisonSimulator.Builder#foreignSwitcher} and {@code SimulatedInstance#startForeignSwitcher}.
  *
  * @param mean        mean pause of the exponential mode (switches away only), {@code null} in bouncing mode
- * @param minInterval bouncing mode: shortest pause before each switch away
+ * @param minInterval bouncing mode: shortest pause before each switch away, {@code null} in exponential mode
  * @param maxInterval bouncing mode: longest pause before each switch away
  * @param minBack     bouncing mode: shortest stay in the other workspace before switching back
  * @param maxBack     bouncing mode: longest stay in the other workspace before switching back
  */
-public record SwitcherPlan(Duration mean, Duration minInterval, Duration maxInterval, Duration minBack,
-                           Duration maxBack) {
+public record SwitcherPlan(@Nullable Duration mean, @Nullable Duration minInterval, @Nullable Duration maxInterval,
+                           @Nullable Duration minBack, @Nullable Duration maxBack) {
 
     /**
      * The original mode: switches to a random other workspace after exponentially distributed pauses.

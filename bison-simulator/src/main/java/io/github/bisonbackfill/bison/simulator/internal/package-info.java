@@ -4,7 +4,8 @@
  *
  * <p><b>Not API.</b> Nothing here is part of the library's public contract: no compatibility
  * promise, and any type or method may change or disappear in any release. Use the public package instead.
- *
- * <p>Nullness is not yet annotated in this package.
  */
+@NullMarked
 package io.github.bisonbackfill.bison.simulator.internal;
+
+import org.jspecify.annotations.NullMarked;
