@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The safety state of one operation on one workspace: switch, settle and verify, read-back watching,
@@ -180,12 +179,8 @@ final class ContextGuard {
 
     /** Jittered exponential wait before the n-th consecutive round without progress (n >= 1). */
     private Duration recoveryWait(int n) {
-        long base = config.contextRecoveryBaseDelay().toNanos();
-        long cap = config.contextRecoveryMaxDelay().toNanos();
-        int shift = Math.min(n - 1, 30);
-        long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
-        long half = exp / 2;
-        return Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+        return Backoff.equalJitter(config.contextRecoveryBaseDelay().toNanos(),
+                config.contextRecoveryMaxDelay().toNanos(), n);
     }
 
     /** A violation detected and made good at once (a re-read proved the data). */

@@ -48,7 +48,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -295,11 +294,7 @@ public final class Transport implements AutoCloseable {
             // per-minute window instead of spending themselves within a few seconds of it.
             long base = config.retryBaseDelay().toNanos()
                     * (last != null && last.status() == 429 ? THROTTLED_BACKOFF_FACTOR : 1);
-            long cap = config.retryMaxDelay().toNanos();
-            int shift = Math.min(Math.max(attemptsMade - 1, 0), 30);
-            long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
-            long half = exp / 2;
-            wait = Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+            wait = Backoff.equalJitter(base, config.retryMaxDelay().toNanos(), attemptsMade);
         }
         long remaining = Math.max(0, deadline - now());
         return wait.toNanos() > remaining ? Duration.ofNanos(remaining) : wait;
